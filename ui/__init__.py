@@ -1,0 +1,1 @@
+"""Streamlit pieces every page shares (sidebar, controls, URL state)."""
