@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -222,6 +223,15 @@ def wait_for_app_idle(page: Page, timeout_ms: int = 20_000) -> None:
     page.wait_for_selector(STATUS_WIDGET_SELECTOR, state="detached", timeout=timeout_ms)
 
 
+def open_url(page: Page, url: str, timeout_ms: int = 30_000) -> None:
+    """Navigate to a full URL (a shared link) and wait until the app's first run has finished."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    # The idle attribute means something only once the app shell exists and the page body is mounted.
+    page.wait_for_selector("[data-testid=stApp]", state="attached", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid=stMain]", state="attached", timeout=timeout_ms)
+    wait_for_app_idle(page, timeout_ms)
+
+
 def open_page(
     page: Page,
     base_url: str,
@@ -229,12 +239,8 @@ def open_page(
     query: Mapping[str, object] | None = None,
     timeout_ms: int = 30_000,
 ) -> None:
-    """Navigate to a page by its deep link and wait until its first run has finished."""
-    page.goto(page_url(base_url, url_path, query), wait_until="domcontentloaded", timeout=timeout_ms)
-    # The idle attribute is only meaningful once the app shell exists and has run the script once.
-    page.wait_for_selector("[data-testid=stApp]", state="attached", timeout=timeout_ms)
-    page.wait_for_selector("[data-testid=stMain]", state="attached", timeout=timeout_ms)
-    wait_for_app_idle(page, timeout_ms)
+    """Open a page by its deep link (`/denominators?lr=0.1`) and wait until its first run has finished."""
+    open_url(page, page_url(base_url, url_path, query), timeout_ms)
 
 
 def exception_texts(page: Page) -> list[str]:
@@ -299,7 +305,9 @@ def figure_fingerprint(page: Page) -> str:
     for frame in _frames_in_page(page):
         with contextlib.suppress(Exception):
             for state in frame.locator(DRAWN_FIGURE_SELECTOR).evaluate_all(_FIGURE_STATE_JS):
-                digest.update(state.encode())
+                # plotly.js orders layout keys by when they were set (width before or after the axes,
+                # depending on timing): sort them so equal views give equal digests.
+                digest.update(json.dumps(json.loads(state), sort_keys=True).encode())
     return digest.hexdigest()
 
 
