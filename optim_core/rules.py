@@ -113,7 +113,8 @@ def rectified_step_size(beta1: Any, beta2: Any, t: int, degenerated_to_sgd: bool
     """RAdam's rectification as in adabelief-pytorch 0.2.1: (adaptive?, step multiplier r_t).
 
     ρ_∞ = 2 / (1 − β2) − 1,   ρ_t = ρ_∞ − 2 t β2^t / (1 − β2^t)
-    ρ_t ≥ 5:  adaptive step, r_t = √((1 − β2^t)(ρ_t − 4)(ρ_t − 2) ρ_∞ / ((ρ_∞ − 4) ρ_t (ρ_∞ − 2))) / (1 − β1^t)
+    ρ_t ≥ 5:  adaptive step,
+              r_t = √((1 − β2^t)(ρ_t − 4)(ρ_t − 2) ρ_∞ / ((ρ_∞ − 4) ρ_t (ρ_∞ − 2))) / (1 − β1^t)
     ρ_t < 5:  an SGD-with-momentum step with r_t = 1 / (1 − β1^t), or no step (r_t = −1)
               when degenerated_to_sgd is False.
     """

@@ -1,0 +1,227 @@
+"""The batched engine: batches, backends, broadcasting, noise, stopping, validation, sweeps."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from optim_core import DIVERGED, LEFT_DOMAIN, OPTIMIZERS, SGD, AdaBelief, Adagrad, Adam, RMSProp, run, sweep
+from surfaces import Surface, X, Y, get_surface
+
+SPECS = [
+    SGD(lr=1e-3, momentum=0.9),
+    Adam(lr=1e-2),
+    AdaBelief(lr=1e-2),
+    AdaBelief(lr=1e-2, rectify=True, amsgrad=True),
+    RMSProp(lr=1e-3, centered=True),
+    Adagrad(lr=0.1),
+]
+STARTS = np.array([[-1.5, 2.0], [0.0, 0.0], [1.2, -0.5], [-0.3, 2.5]])
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_batch_equals_runs_one_by_one(spec):
+    surface = get_surface("rosenbrock")
+    batch = run(surface, spec, STARTS, 200)
+    assert batch.xy.shape == (201, 4, 2) and batch.grad.shape == (200, 4, 2) and batch.loss.shape == (201, 4)
+    for index, start in enumerate(STARTS):
+        single = run(surface, spec, tuple(start), 200)
+        assert single.xy.shape == (201, 2)
+        for name in ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size"):
+            np.testing.assert_array_equal(getattr(batch, name)[:, index], getattr(single, name), err_msg=name)
+        # run(index) gives the same single-run view
+        np.testing.assert_array_equal(batch.run(index).xy, single.xy)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_numpy_and_torch_backends_agree(spec):
+    surface = get_surface("beale")
+    on_numpy = run(surface, spec, STARTS, 300)
+    on_torch = run(surface, spec, STARTS, 300, backend="torch", device="cpu")
+    assert on_torch.backend == "torch"
+    for name in ("xy", "loss", "grad", "m", "second_moment", "denom", "step_size"):
+        expected = getattr(on_numpy, name)
+        # Gradients near a minimum come from cancelling terms of size ~|g|max: allow 1e-12 of that scale.
+        scale = np.nanmax(np.abs(expected)) if np.isfinite(expected).any() else 0.0
+        np.testing.assert_allclose(
+            getattr(on_torch, name), expected, rtol=1e-12, atol=1e-12 * scale, err_msg=name
+        )
+    np.testing.assert_array_equal(on_torch.stopped_at, on_numpy.stopped_at)
+
+
+def test_hyperparameter_arrays_broadcast_like_separate_runs():
+    surface = get_surface("rosenbrock")
+    lrs = np.array([1e-3, 3e-3, 1e-2])
+    beta2s = np.array([0.9, 0.99, 0.999])
+    swept = run(surface, Adam(lr=lrs, betas=(0.9, beta2s)), (-1.5, 2.0), 150)
+    assert swept.batched and swept.xy.shape == (151, 3, 2)
+    for index in range(3):
+        single = run(surface, Adam(lr=lrs[index], betas=(0.9, beta2s[index])), (-1.5, 2.0), 150)
+        np.testing.assert_allclose(swept.xy[:, index], single.xy, rtol=1e-13)
+
+
+def test_mismatched_batch_sizes_are_rejected():
+    with pytest.raises(ValueError, match="hyperparameter arrays have length 3"):
+        run(get_surface("abs"), Adam(lr=np.array([0.1, 0.2, 0.3])), STARTS, 5)
+
+
+def test_divergence_is_reported_not_raised():
+    surface = get_surface("rosenbrock")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        traj = run(surface, SGD(lr=1e-2), (-1.5, 2.0), 100)
+    assert traj.stop_reason == DIVERGED
+    k = traj.diverged_at
+    assert 1 <= k < 100
+    assert np.all(np.isfinite(traj.xy[:k])) and np.all(np.isnan(traj.xy[k:]))
+    assert np.all(np.isnan(traj.grad[k:]))
+    assert np.isfinite(traj.final_loss) and np.all(np.isfinite(traj.final_xy))
+
+
+def test_run_that_enters_an_undefined_region_left_the_domain():
+    # f = log(x) + y²: defined only for x > 0; SGD with a large step walks into x < 0.
+    surface = Surface("log_test", "log", sp.log(X) + Y**2, ((-1, 3), (-2, 2)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        traj = run(surface, SGD(lr=0.5), (0.8, 1.0), 50)
+    # grad_x = 1/x > 0, so x decreases: 0.8 − 0.5/0.8 = 0.175, then 0.175 − 0.5/0.175 < 0.
+    assert traj.stop_reason == LEFT_DOMAIN
+    assert traj.diverged_at == 2
+    assert traj.xy[2, 0] < 0  # the point where it left is kept, to be drawn
+    assert np.all(np.isnan(traj.xy[3:]))
+    assert np.isnan(traj.loss[2]) and np.isfinite(traj.loss[1])
+    assert traj.final_xy[0] == pytest.approx(0.175)
+
+
+def test_a_start_outside_the_domain_stops_at_step_zero():
+    surface = Surface("sqrt_test", "sqrt", sp.sqrt(X) + Y**2, ((-1, 3), (-2, 2)))
+    traj = run(surface, Adam(lr=0.1), (-1.0, 0.5), 10)
+    assert traj.diverged_at == 0 and traj.stop_reason == LEFT_DOMAIN
+
+
+def test_noise_is_reproducible_for_a_seed_and_changes_the_path():
+    surface = get_surface("abs")
+    first = run(surface, Adam(lr=0.01), (2.0, 1.0), 100, noise=0.5, seed=3)
+    again = run(surface, Adam(lr=0.01), (2.0, 1.0), 100, noise=0.5, seed=3)
+    other = run(surface, Adam(lr=0.01), (2.0, 1.0), 100, noise=0.5, seed=4)
+    clean = run(surface, Adam(lr=0.01), (2.0, 1.0), 100)
+    np.testing.assert_array_equal(first.xy, again.xy)
+    assert not np.allclose(first.xy, other.xy)
+    assert not np.allclose(first.grad, clean.grad)
+    # The noise is additive: grad − the exact gradient at the same point is ~ N(0, 0.5²).
+    exact = np.stack(surface.grad(first.xy[:-1, 0], first.xy[:-1, 1]), axis=-1)
+    residual = first.grad - exact
+    assert 0.4 < residual.std() < 0.6
+    torch_run = run(surface, Adam(lr=0.01), (2.0, 1.0), 100, noise=0.5, seed=3, backend="torch")
+    np.testing.assert_allclose(torch_run.xy, first.xy, rtol=1e-12)
+
+
+def test_trajectory_fields_for_adam_match_the_formulas():
+    surface = get_surface("abs")
+    traj = run(surface, Adam(lr=0.1, eps=1e-8), (2.0, 1.0), 3)
+    # On |x|+|y| away from the axes g = (1, 1) every step, so m̂ = 1 and v̂ = 1.
+    t = np.arange(1, 4)
+    np.testing.assert_allclose(traj.m[:, 0], 1 - 0.9**t)
+    np.testing.assert_allclose(traj.v[:, 0], 1 - 0.999**t)
+    np.testing.assert_allclose(traj.denom[:, 0], 1 + 1e-8)
+    np.testing.assert_allclose(traj.step_size[:, 0], 0.1 / (1 - 0.9**t) / (1 + 1e-8))
+    np.testing.assert_allclose(traj.update, -0.1 / (1 + 1e-8) * np.ones((3, 2)))
+    np.testing.assert_allclose(np.diff(traj.xy, axis=0), traj.update, atol=1e-15)
+
+
+def test_steps_to_tolerance_and_final_values():
+    surface = get_surface("rosenbrock")
+    traj = run(surface, Adam(lr=0.1), (-1.5, 2.0), 2000)
+    k = traj.steps_to_tolerance(1e-2)
+    assert k is not None
+    distance = traj.distance_to_minimum()
+    assert distance[k] <= 1e-2 and np.all(distance[:k] > 1e-2)
+    assert traj.steps_to_tolerance(1e-2, minima=[(5.0, 5.0)]) is None
+    assert traj.final_loss == pytest.approx(traj.loss[-1])
+
+
+def test_sweep_outcome_matches_the_recorded_runs():
+    surface = get_surface("rosenbrock")
+    spec = Adam(lr=np.array([1e-3, 1e-2, 1e-1, 2.0]))
+    traj = run(surface, spec, (-1.5, 2.0), 800)
+    outcome = sweep(surface, spec, (-1.5, 2.0), 800, tol=1e-2)
+    np.testing.assert_array_equal(outcome.steps_to_tolerance, traj.steps_to_tolerance(1e-2))
+    np.testing.assert_array_equal(outcome.diverged_at, traj.diverged_at)
+    np.testing.assert_allclose(outcome.final_xy, traj.final_xy)
+    np.testing.assert_allclose(outcome.final_loss, traj.final_loss)
+    on_torch = sweep(surface, spec, (-1.5, 2.0), 800, tol=1e-2, backend="torch")
+    np.testing.assert_array_equal(on_torch.steps_to_tolerance, outcome.steps_to_tolerance)
+    np.testing.assert_allclose(on_torch.final_xy, outcome.final_xy, rtol=1e-12)
+
+
+def test_sweep_reports_divergence_step():
+    outcome = sweep(get_surface("rosenbrock"), SGD(lr=np.array([1e-4, 1e-2])), (-1.5, 2.0), 100)
+    assert outcome.diverged_at[0] == -1
+    reference = run(get_surface("rosenbrock"), SGD(lr=1e-2), (-1.5, 2.0), 100)
+    assert outcome.diverged_at[1] == reference.diverged_at
+
+
+@pytest.mark.parametrize(
+    "make,parameter",
+    [
+        (lambda: SGD(lr=-1.0), "lr"),
+        (lambda: SGD(lr=0.1, nesterov=True), "nesterov"),
+        (lambda: SGD(lr=0.1, momentum=-0.5), "momentum"),
+        (lambda: Adam(lr=0.1, betas=(1.0, 0.9)), "beta1"),
+        (lambda: Adam(lr=0.1, betas=(0.9, -0.1)), "beta2"),
+        (lambda: AdaBelief(lr=0.1, eps=-1e-8), "eps"),
+        (lambda: AdaBelief(lr=np.array([0.1, np.nan])), "lr"),
+        (lambda: RMSProp(lr=0.1, alpha=1.5), "alpha"),
+        (lambda: Adagrad(lr=0.1, lr_decay=-1), "lr_decay"),
+        (lambda: Adam(lr=float("inf")), "lr"),
+    ],
+)
+def test_invalid_hyperparameters_name_the_parameter(make, parameter):
+    with pytest.raises(ValueError, match=parameter):
+        make()
+
+
+def test_replace_validates_again():
+    with pytest.raises(ValueError, match="lr"):
+        dataclasses.replace(Adam(lr=0.1), lr=-2.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"steps": -1}, "steps"),
+        ({"steps": 2.5}, "steps"),
+        ({"noise": -0.1}, "noise"),
+        ({"backend": "jax"}, "backend"),
+        ({"dtype": "float16"}, "dtype"),
+        ({"start": (1.0, 2.0, 3.0)}, "start"),
+        ({"start": (np.nan, 0.0)}, "start"),
+    ],
+)
+def test_invalid_run_arguments(kwargs, message):
+    arguments = {"start": (1.0, 1.0), "steps": 10} | kwargs
+    with pytest.raises(ValueError, match=message):
+        run(get_surface("abs"), Adam(), **arguments)
+
+
+def test_registry_and_labels():
+    assert set(OPTIMIZERS) == {"sgd", "adam", "adabelief", "rmsprop", "adagrad"}
+    assert SGD(lr=0.1).family == "sgd" and SGD(lr=0.1, momentum=0.9).family == "momentum"
+    assert AdaBelief().second_moment_symbol == "s" and Adam().second_moment_symbol == "v"
+    assert "0.001" in Adam().label
+    assert AdaBelief().eps == 1e-16 and AdaBelief().rectify is False  # the paper's Algorithm 2
+
+
+def test_float32_runs():
+    traj = run(get_surface("rosenbrock"), Adam(lr=1e-2), (-1.5, 2.0), 100, dtype="float32")
+    reference = run(get_surface("rosenbrock"), Adam(lr=1e-2), (-1.5, 2.0), 100)
+    np.testing.assert_allclose(traj.xy, reference.xy, rtol=1e-4)
+
+
+def test_zero_steps():
+    traj = run(get_surface("beale"), Adam(), (1.0, 1.0), 0)
+    assert traj.xy.shape == (1, 2) and traj.grad.shape == (0, 2) and traj.diverged_at is None
