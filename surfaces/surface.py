@@ -47,6 +47,20 @@ def _broadcast_numpy(fn: Callable[..., Any]) -> Callable[..., np.ndarray]:
     return call
 
 
+def _constants_as_floats(expr: sp.Expr) -> sp.Expr:
+    """Replace constant sub-expressions such as log(10) or sqrt(2) by their float64 value.
+
+    The torch printer writes them as torch.log(10), which torch refuses (it wants a tensor); numpy does
+    not need this. A constant with no real value (acos(2)) becomes NaN, as numpy would compute it.
+    """
+    if expr.is_Atom:
+        return expr
+    if not expr.free_symbols:
+        value = complex(expr.evalf(17))
+        return sp.Float(value.real) if value.imag == 0 and value == value else sp.nan
+    return expr.func(*(_constants_as_floats(argument) for argument in expr.args))
+
+
 def _broadcast_torch(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The torch twin of `_broadcast_numpy`: tensors in, a tensor of the broadcast shape out."""
     import torch
@@ -126,11 +140,12 @@ class Surface:
     # -- torch ------------------------------------------------------------------------------
     @cached_property
     def _torch_f(self) -> Callable[..., Any]:
-        return _broadcast_torch(sp.lambdify((X, Y), self.expr, modules="torch", cse=True))
+        torch_expr = _constants_as_floats(self.expr)
+        return _broadcast_torch(sp.lambdify((X, Y), torch_expr, modules="torch", cse=True))
 
     @cached_property
     def _torch_grad(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
-        dx, dy = self.gradient_exprs
+        dx, dy = (_constants_as_floats(part) for part in self.gradient_exprs)
         return (
             _broadcast_torch(sp.lambdify((X, Y), dx, modules="torch", cse=True)),
             _broadcast_torch(sp.lambdify((X, Y), dy, modules="torch", cse=True)),
