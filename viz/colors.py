@@ -30,3 +30,18 @@ def color_for(family: str) -> str:
 def dash_for(index_within_family: int) -> str:
     """Dash style for the k-th run that shares a colour."""
     return DASHES[index_within_family % len(DASHES)]
+
+
+def run_styles(families: list[str]) -> list[tuple[str, str]]:
+    """(colour, dash) for each run, in order: the colour of its family, and a new dash for each repeat.
+
+    Two Adam runs are both blue, the first solid and the second dashed, so a class can tell them apart
+    without learning a new colour.
+    """
+    seen: dict[str, int] = {}
+    styles = []
+    for family in families:
+        index = seen.get(family, 0)
+        seen[family] = index + 1
+        styles.append((color_for(family), dash_for(index)))
+    return styles

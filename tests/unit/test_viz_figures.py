@@ -1,0 +1,175 @@
+"""The pure figure builders in viz/: valid plotly figures, small, with the animation contract kept."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from viz.colors import DASHES, OPTIMIZER_COLORS, run_styles
+from viz.curves import distance_figure, loss_figure
+from viz.encoding import decode, typed_array, typed_grid
+from viz.export import csv_text, standalone_html
+from viz.landscape import contour_levels, contour_lines, sample_grid
+from viz.playground_figure import frame_steps, head_points, head_trace_indices, map_figure
+from viz.runs import RunPicture
+from viz.surface3d import surface_figure
+
+DOMAIN = ((-3.0, 3.0), (-3.0, 3.0))
+
+
+def bowl(x, y):
+    return x**2 + 4 * y**2
+
+
+def spiral_run(
+    steps: int, color: str = "#0072B2", dash: str = "solid", stop_at: int | None = None
+) -> RunPicture:
+    t = np.linspace(0, 1, steps + 1)
+    xy = np.stack([2.5 * (1 - t) * np.cos(8 * t), 2.5 * (1 - t) * np.sin(8 * t)], axis=1)
+    loss = bowl(xy[:, 0], xy[:, 1])
+    if stop_at is not None:
+        xy[stop_at + 1 :] = np.nan
+        loss[stop_at + 1 :] = np.nan
+    distance = np.hypot(xy[:, 0], xy[:, 1])
+    reason = "diverged" if stop_at is not None else None
+    return RunPicture("Adam (lr=0.1)", color, dash, xy, loss, distance, stop_at, reason)
+
+
+@pytest.fixture(scope="module")
+def lines():
+    return contour_lines(sample_grid(bowl, DOMAIN, 80), count=12)
+
+
+def test_typed_arrays_round_trip():
+    values = np.array([0.5, -1.25, np.nan, 3.0])
+    assert np.array_equal(decode(typed_array(values, "f8")), values, equal_nan=True)
+    grid = np.arange(6.0).reshape(2, 3)
+    assert np.array_equal(decode(typed_grid(grid)), grid)
+
+
+def test_run_styles_keep_family_colour_and_change_dash_for_repeats():
+    styles = run_styles(["adam", "sgd", "adam", "adabelief", "adam"])
+    assert [color for color, _ in styles] == [
+        OPTIMIZER_COLORS[f] for f in ("adam", "sgd", "adam", "adabelief", "adam")
+    ]
+    assert [dash for _, dash in styles] == [DASHES[0], DASHES[0], DASHES[1], DASHES[0], DASHES[2]]
+
+
+def test_contour_lines_lie_on_their_levels(lines):
+    x, y = lines.x, lines.y
+    finite = np.isfinite(x)
+    assert finite.sum() > 100 and (~finite).sum() >= len(lines.levels) - 1  # NaN separates the pieces
+    values = bowl(x[finite], y[finite])
+    nearest_level = np.min(np.abs(values[:, None] - lines.levels[None, :]), axis=1)
+    assert np.all(nearest_level < 0.05 * lines.levels.max())
+
+
+def test_contour_levels_skip_undefined_values_and_the_minimum():
+    z = np.array([[np.nan, 1.0, 2.0], [3.0, 4.0, np.nan]])
+    levels = contour_levels(z, 5)
+    assert np.all(np.isfinite(levels)) and levels.min() > 1.0 and np.all(np.diff(levels) > 0)
+
+
+def test_frame_steps_are_capped_and_keep_both_ends():
+    shown = frame_steps(5000, 100)
+    assert len(shown) == 100 and shown[0] == 0 and shown[-1] == 5000
+    assert list(frame_steps(3, 100)) == [0, 1, 2, 3]
+
+
+def test_head_points_pad_at_the_start_and_hold_after_a_stop():
+    run = spiral_run(50, stop_at=20)
+    first = head_points(run, 0, tail=4)
+    assert first.shape == (5, 2) and np.all(first == run.xy[0])
+    held = head_points(run, 40, tail=4)
+    assert np.array_equal(held[-1], run.xy[20]) and np.all(np.isfinite(held))
+
+
+def test_map_figure_is_valid_plotly_and_animates_only_the_heads(lines):
+    runs = [spiral_run(300), spiral_run(300, "#E69F00"), spiral_run(300, "#0072B2", "dash")]
+    figure = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), runs, frame_count=60, tail=6)
+    go.Figure(figure)  # raises if any property is outside plotly's schema
+    heads = head_trace_indices(figure)
+    assert heads == [len(figure["data"]) - 3 + i for i in range(3)]
+    assert len(figure["frames"]) == 60
+    for frame in figure["frames"]:
+        assert frame["traces"] == heads
+        assert [len(d["x"]) for d in frame["data"]] == [7, 7, 7]
+    slider_steps = figure["layout"]["sliders"][0]["steps"]
+    assert [s["args"][0][0] for s in slider_steps] == [f["name"] for f in figure["frames"]]
+    play = figure["layout"]["updatemenus"][0]["buttons"][0]["args"][1]
+    assert play["frame"]["redraw"] is False
+    paths = [t for t in figure["data"] if t["name"].startswith("Adam") and t["mode"] == "lines"]
+    assert [(p["line"]["color"], p["line"]["dash"]) for p in paths] == [
+        ("#0072B2", "solid"),
+        ("#E69F00", "solid"),
+        ("#0072B2", "dash"),
+    ]
+    assert np.allclose(decode(paths[0]["x"]), runs[0].xy[:, 0], atol=1e-6)
+
+
+def test_map_figure_labels_a_stopped_run_inside_the_view(lines):
+    run = spiral_run(100, stop_at=30)
+    run.xy[30] = [50.0, -80.0]  # the last finite point is far outside the box
+    figure = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), [run])
+    (stop,) = [t for t in figure["data"] if t["name"].endswith("stopped")]
+    assert stop["text"] == ["Adam (lr=0.1): diverged at step 30"]
+    assert -3.2 < stop["x"][0] < 3.2 and -3.2 < stop["y"][0] < 3.2
+
+
+def test_map_figure_for_four_runs_of_1000_steps_is_small(lines):
+    runs = [spiral_run(1000) for _ in range(4)]
+    figure = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), runs)
+    size = len(json.dumps(figure))
+    assert size < 500_000
+
+
+def test_figure_grows_linearly_not_quadratically_with_steps(lines):
+    def size(steps: int) -> int:
+        runs = [spiral_run(steps) for _ in range(4)]
+        return len(json.dumps(map_figure(lines, DOMAIN, [], (2.5, 0.0), runs)))
+
+    small, large = size(1000), size(4000)
+    path_bytes_per_step = 4 * 2 * 4 * 4 / 3  # 4 runs, x and y, float32, base64
+    assert large - small < 1.2 * path_bytes_per_step * 3000 + 10_000
+
+
+def test_curves_use_log_axes_and_mark_the_stop():
+    runs = [spiral_run(200), spiral_run(200, "#E69F00", stop_at=50)]
+    loss = loss_figure(runs, min_value=0.0)
+    distance = distance_figure(runs)
+    for figure in (loss, distance):
+        go.Figure(figure)
+        assert figure["layout"]["yaxis"]["type"] == "log"
+        assert any(t.get("text") == ["diverged at step 50"] for t in figure["data"])
+    assert [t["line"]["color"] for t in loss["data"][:2]] == ["#0072B2", "#E69F00"]
+
+
+def test_loss_without_known_minimum_value_goes_linear_when_negative():
+    run = spiral_run(20)
+    negative = RunPicture(run.label, run.color, run.dash, run.xy, run.loss - 10, run.distance)
+    assert loss_figure([negative], min_value=None)["layout"]["yaxis"]["type"] == "linear"
+
+
+def test_surface_figure_is_valid_and_cuts_the_walls():
+    grid = sample_grid(lambda x, y: np.exp(np.abs(x)) + y**2, DOMAIN, 30)
+    figure = surface_figure(grid, [(0.0, 0.0)], [1.0], [spiral_run(100)])
+    go.Figure(figure)
+    z = decode(figure["data"][0]["z"])
+    assert z.shape == (30, 30) and z.max() < grid.z.max()
+    assert "cut at" in figure["layout"]["scene"]["zaxis"]["title"]["text"]
+
+
+def test_standalone_html_carries_plotly_and_the_frames(lines):
+    figure = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), [spiral_run(50)], frame_count=10)
+    html = standalone_html(figure, "Bowl <test>")
+    assert "Plotly.newPlot" in html and "addFrames" in html
+    assert len(html) > 1_000_000  # plotly.js itself is inline: the file plays offline
+    assert "<script src=" not in html and "Bowl &lt;test&gt;" in html
+
+
+def test_csv_text_quotes_labels_and_blanks_non_finite():
+    text = csv_text(["a", "b"], [["SGD (lr=0.1, momentum=0.9)", float("nan")], ["x", 1.5]])
+    assert text.splitlines() == ["a,b", '"SGD (lr=0.1, momentum=0.9)",', "x,1.5"]

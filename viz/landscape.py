@@ -1,0 +1,80 @@
+"""The landscape under the trajectories: f sampled on a grid, drawn as contour lines in one scatter trace.
+
+Why lines and not a plotly contour trace: contour traces vanish while a frame animation plays (an open
+plotly.js bug), and a single scatter trace of lines is small and stays put.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import contourpy
+import numpy as np
+
+Box = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class LandscapeGrid:
+    """f sampled on a regular grid: `z[i, j] = f(x[j], y[i])`, NaN where f is undefined."""
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+
+
+@dataclass(frozen=True)
+class ContourLines:
+    """Every contour line of a landscape as one polyline; NaN separates the pieces."""
+
+    x: np.ndarray
+    y: np.ndarray
+    levels: np.ndarray
+
+
+def sample_grid(
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray], domain: Box, resolution: int
+) -> LandscapeGrid:
+    """Evaluate f on `resolution × resolution` points covering `domain`; non-finite values become NaN."""
+    (x_min, x_max), (y_min, y_max) = domain
+    x = np.linspace(x_min, x_max, resolution)
+    y = np.linspace(y_min, y_max, resolution)
+    with np.errstate(all="ignore"):
+        z = np.asarray(f(x[None, :], y[:, None]), dtype=np.float64)
+    z = np.broadcast_to(z, (resolution, resolution)).copy()
+    z[~np.isfinite(z)] = np.nan
+    return LandscapeGrid(x=x, y=y, z=z)
+
+
+def contour_levels(z: np.ndarray, count: int) -> np.ndarray:
+    """`count` levels at area quantiles of the finite values, denser near the minimum.
+
+    Level k is the q_k-quantile of f over the grid with q_k = (k / (count + 1))^1.6: equal-area spacing
+    adapts to any scale (a bowl gets evenly spaced rings, Beale's 1e5 walls do not swallow every line), and
+    the power puts more lines where the optimizers end up.
+    """
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return np.empty(0)
+    quantiles = (np.arange(1, count + 1) / (count + 1)) ** 1.6
+    levels = np.unique(np.quantile(finite, quantiles))
+    return levels[levels > finite.min()]
+
+
+def contour_lines(grid: LandscapeGrid, count: int = 18) -> ContourLines:
+    """All contour lines at `contour_levels(grid.z, count)`, joined into one NaN-separated polyline."""
+    levels = contour_levels(grid.z, count)
+    if levels.size == 0:
+        return ContourLines(x=np.empty(0), y=np.empty(0), levels=levels)
+    generator = contourpy.contour_generator(grid.x, grid.y, grid.z, line_type="ChunkCombinedNan")
+    pieces = []
+    for (chunks,) in generator.multi_lines(levels):  # ChunkCombinedNan: one (n, 2) array per chunk
+        for points in chunks:
+            if points is not None and len(points):
+                pieces.append(points)
+                pieces.append(np.full((1, 2), np.nan))
+    if not pieces:
+        return ContourLines(x=np.empty(0), y=np.empty(0), levels=levels)
+    joined = np.concatenate(pieces[:-1])
+    return ContourLines(x=joined[:, 0], y=joined[:, 1], levels=levels)

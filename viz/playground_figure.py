@@ -1,0 +1,304 @@
+"""The playground's map: landscape lines, minima, full paths drawn once, and animated heads with short tails.
+
+Size and speed: the full paths are sent once as float32 typed arrays; each frame carries only the heads
+(tail + 1 points per run) of the traces it changes (`traces=[...]`, `redraw: false`). With at most
+`frame_count` frames the figure grows linearly with the number of steps, not quadratically.
+
+The figure is a plain dict (plotly's JSON schema), built without plotly.py's per-property validation,
+which costs ~200 ms per figure (see DESIGN.md); the unit tests validate it with `plotly.graph_objects`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from viz.colors import LANDSCAPE_LINE_COLOR, MINIMUM_MARKER_COLOR
+from viz.encoding import rounded_list, typed_array
+from viz.landscape import Box, ContourLines
+from viz.runs import RunPicture
+
+FIGURE_HEIGHT = 600
+HEAD_SIZE = 12
+
+
+def frame_steps(steps: int, frame_count: int) -> np.ndarray:
+    """The steps shown by the animation frames: at most `frame_count`, evenly spread, first and last kept."""
+    count = max(2, min(frame_count, steps + 1))
+    return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
+
+
+def head_windows(run: RunPicture, steps: np.ndarray, tail: int) -> np.ndarray:
+    """The `tail + 1` points drawn by a run's head at each of `steps`: positions k−tail ... k.
+
+    Returns an array (len(steps), tail + 1, 2). A run that stopped stays at its last finite position.
+    Near the start the window is padded at the front with the first position, so every frame has the
+    same length and the head is always the last point.
+    """
+    last = np.minimum(np.asarray(steps, dtype=int), run.last_valid_index)
+    indices = np.maximum(last[:, None] - tail + np.arange(tail + 1)[None, :], 0)
+    return run.xy[indices]
+
+
+def head_points(run: RunPicture, step: int, tail: int) -> np.ndarray:
+    """`head_windows` for one step: an array (tail + 1, 2)."""
+    return head_windows(run, np.array([step]), tail)[0]
+
+
+def _padded_box(domain: Box, fraction: float = 0.02) -> Box:
+    (x_min, x_max), (y_min, y_max) = domain
+    dx, dy = (x_max - x_min) * fraction, (y_max - y_min) * fraction
+    return (x_min - dx, x_max + dx), (y_min - dy, y_max + dy)
+
+
+def _landscape_trace(lines: ContourLines) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "contour lines of f",
+        "x": typed_array(lines.x),
+        "y": typed_array(lines.y),
+        "line": {"color": LANDSCAPE_LINE_COLOR, "width": 1},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+
+
+def _click_grid_trace(domain: Box, resolution: int) -> dict[str, Any]:
+    """Invisible markers over the whole plot: clicks on contour lines give no selection event, these do."""
+    (x_min, x_max), (y_min, y_max) = domain
+    gx, gy = np.meshgrid(np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution))
+    invisible = {"opacity": 0}
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "click to start here",
+        "x": typed_array(gx.ravel()),
+        "y": typed_array(gy.ravel()),
+        "marker": {"size": 10, "color": "rgba(0,0,0,0)", "opacity": 0},
+        "selected": {"marker": invisible},
+        "unselected": {"marker": invisible},
+        "hovertemplate": "click: start at (%{x:.2f}, %{y:.2f})<extra></extra>",
+        "showlegend": False,
+    }
+
+
+def _minima_trace(minima: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "global minimum",
+        "x": [float(p[0]) for p in minima],
+        "y": [float(p[1]) for p in minima],
+        "marker": {
+            "symbol": "star",
+            "size": 16,
+            "color": MINIMUM_MARKER_COLOR,
+            "line": {"color": "white", "width": 1},
+        },
+        "hovertemplate": "global minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+    }
+
+
+def _start_trace(start: tuple[float, float]) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "start",
+        "x": [float(start[0])],
+        "y": [float(start[1])],
+        "marker": {"symbol": "circle-open", "size": 14, "color": "black", "line": {"width": 2}},
+        "hovertemplate": "start (%{x:.3g}, %{y:.3g})<extra></extra>",
+    }
+
+
+def _path_trace(run: RunPicture, index: int) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": run.label,
+        "legendgroup": f"run{index}",
+        "x": typed_array(run.xy[:, 0]),
+        "y": typed_array(run.xy[:, 1]),
+        "line": {"color": run.color, "dash": run.dash, "width": 2},
+        "opacity": 0.75,
+        "hovertemplate": f"{run.label}<br>step %{{pointNumber}}: (%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
+    }
+
+
+def _stop_trace(run: RunPicture, index: int, box: Box) -> dict[str, Any]:
+    """An × where a run stopped, kept inside the view, labelled "diverged at step k" or similar."""
+    trace: dict[str, Any] = {
+        "type": "scatter",
+        "mode": "markers+text",
+        "name": f"{run.label}: stopped",
+        "legendgroup": f"run{index}",
+        "showlegend": False,
+        "x": [],
+        "y": [],
+        "marker": {"symbol": "x", "size": 14, "color": run.color, "line": {"width": 1, "color": "black"}},
+        "textposition": "top center",
+        "textfont": {"color": run.color, "size": 13},
+        "cliponaxis": False,
+        "hoverinfo": "text",
+    }
+    if run.stop_text is not None:
+        point = run.xy[run.last_valid_index]
+        (x_min, x_max), (y_min, y_max) = box
+        x = float(np.clip(point[0], x_min, x_max)) if np.isfinite(point[0]) else 0.5 * (x_min + x_max)
+        y = float(np.clip(point[1], y_min, y_max)) if np.isfinite(point[1]) else 0.5 * (y_min + y_max)
+        trace.update(x=[x], y=[y], text=[f"{run.label}: {run.stop_text}"])
+    return trace
+
+
+def _head_trace(run: RunPicture, index: int, points: np.ndarray, tail: int) -> dict[str, Any]:
+    sizes = [0] * tail + [HEAD_SIZE]
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": f"{run.label} (now)",
+        "legendgroup": f"run{index}",
+        "showlegend": False,
+        "x": rounded_list(points[:, 0]),
+        "y": rounded_list(points[:, 1]),
+        "line": {"color": run.color, "width": 4},
+        "marker": {
+            "color": run.color,
+            "size": sizes,
+            "line": {"color": "white", "width": [0] * tail + [2]},
+        },
+        "unselected": {"marker": {"opacity": 1}},
+        "hoverinfo": "skip",
+    }
+
+
+def _animation_controls(steps_shown: np.ndarray, frame_duration_ms: int) -> dict[str, Any]:
+    still = {"duration": 0, "redraw": False}
+    play = {
+        "label": "▶ Play",
+        "method": "animate",
+        "args": [
+            None,
+            {
+                "frame": {"duration": frame_duration_ms, "redraw": False},
+                "transition": {"duration": 0},
+                "fromcurrent": True,
+                "mode": "immediate",
+            },
+        ],
+    }
+    pause = {
+        "label": "⏸ Pause",
+        "method": "animate",
+        "args": [[None], {"frame": still, "transition": {"duration": 0}, "mode": "immediate"}],
+    }
+    return {
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "showactive": False,
+                "x": 0.0,
+                "y": -0.06,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 0, "r": 10},
+                "buttons": [play, pause],
+            }
+        ],
+        "sliders": [
+            {
+                "active": 0,
+                "x": 0.16,
+                "len": 0.84,
+                "y": -0.04,
+                "yanchor": "top",
+                "pad": {"t": 0},
+                "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"},
+                "transition": {"duration": 0},
+                "steps": [
+                    {
+                        "label": str(int(step)),
+                        "method": "animate",
+                        "args": [
+                            [str(int(step))],
+                            {"frame": still, "transition": {"duration": 0}, "mode": "immediate"},
+                        ],
+                    }
+                    for step in steps_shown
+                ],
+            }
+        ],
+    }
+
+
+def map_figure(
+    lines: ContourLines,
+    domain: Box,
+    minima: Sequence[tuple[float, float]],
+    start: tuple[float, float],
+    runs: Sequence[RunPicture],
+    *,
+    frame_count: int = 100,
+    tail: int = 8,
+    frame_duration_ms: int = 60,
+    click_grid_resolution: int = 51,
+    title: str = "",
+    view_key: str = "",
+) -> dict[str, Any]:
+    """The animated 2D map as a plotly figure dict.
+
+    Trace order: landscape, click grid, minima, start, one full path per run, one stop marker per run,
+    then one animated head per run (the last `len(runs)` traces, the only ones frames touch).
+    `view_key` keeps the user's zoom across updates of the same surface (plotly `uirevision`).
+    """
+    box = _padded_box(domain)
+    steps = max((run.steps for run in runs), default=0)
+    shown = frame_steps(steps, frame_count)
+    data = [_landscape_trace(lines), _click_grid_trace(domain, click_grid_resolution)]
+    data.append(_minima_trace(minima))
+    data.append(_start_trace(start))
+    data += [_path_trace(run, i) for i, run in enumerate(runs)]
+    data += [_stop_trace(run, i, box) for i, run in enumerate(runs)]
+    head_indices = list(range(len(data), len(data) + len(runs)))
+    data += [_head_trace(run, i, head_points(run, 0, tail), tail) for i, run in enumerate(runs)]
+
+    # Frame data as short rounded lists: (frames, runs, tail + 1) numbers per axis, all finite.
+    windows = [np.round(head_windows(run, shown, tail), 5) for run in runs]
+    xs = [w[:, :, 0].tolist() for w in windows]
+    ys = [w[:, :, 1].tolist() for w in windows]
+    frames = [
+        {
+            "name": str(int(step)),
+            "data": [{"x": xs[r][f], "y": ys[r][f]} for r in range(len(runs))],
+            "traces": head_indices,
+        }
+        for f, step in enumerate(shown)
+    ]
+
+    (x_min, x_max), (y_min, y_max) = box
+    aspect = (x_max - x_min) / (y_max - y_min)
+    layout: dict[str, Any] = {
+        "height": FIGURE_HEIGHT,
+        "margin": {"l": 50, "r": 20, "t": 40 if title else 10, "b": 90},
+        "xaxis": {"range": [x_min, x_max], "title": {"text": "x"}, "zeroline": False},
+        "yaxis": {"range": [y_min, y_max], "title": {"text": "y"}, "zeroline": False},
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        "plot_bgcolor": "white",
+        "uirevision": view_key or "map",
+        **_animation_controls(shown, frame_duration_ms),
+    }
+    if 1 / 3 <= aspect <= 3:
+        # Equal units on both axes: a 45° step must look like 45° (the |x|+|y| lesson depends on it).
+        layout["yaxis"].update(scaleanchor="x", scaleratio=1)
+    if title:
+        layout["title"] = {"text": title, "x": 0.01}
+    return {"data": data, "layout": layout, "frames": frames}
+
+
+def head_trace_indices(figure: dict[str, Any]) -> list[int]:
+    """Indices of the animated traces (what every frame updates)."""
+    return list(figure["frames"][0]["traces"]) if figure.get("frames") else []
