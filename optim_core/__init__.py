@@ -10,8 +10,9 @@ No streamlit here: everything is usable from a notebook.
 """
 
 from optim_core.backends import ArrayOps, best_device
-from optim_core.engine import DEFAULT_BOUND, run, sweep
+from optim_core.engine import DEFAULT_BOUND, run
 from optim_core.optimizers import OPTIMIZERS, SGD, AdaBelief, Adagrad, Adam, Optimizer, RMSProp
+from optim_core.sweeps import sweep
 from optim_core.trajectory import DIVERGED, LEFT_DOMAIN, Outcome, Trajectory
 
 __all__ = [

@@ -1,10 +1,10 @@
-"""The batched stepping engine: `run` records every step, `sweep` keeps only the outcome.
+"""The batched stepping engine: `run` steps B runs at once and records every step.
 
-Both step B runs at once. Positions are kept as a (2, B) array, one contiguous row per axis, so the
-surface's gradient is evaluated on two contiguous vectors and each hyperparameter array (B,) broadcasts
-over the runs. The stepping loop never branches on the data: a run that diverges or leaves the
-function's domain simply carries NaN/inf, and is found and cut afterwards (no host synchronisation per
-step on a GPU, no warnings, no exceptions).
+Its twin `optim_core.sweeps.sweep` keeps only the outcome. Positions are kept as a (2, B) array, one
+contiguous row per axis, so the surface's gradient is evaluated on two contiguous vectors and each
+hyperparameter array (B,) broadcasts over the runs. The stepping loop never branches on the data: a
+run that diverges or leaves the function's domain simply carries NaN/inf, and is found and cut
+afterwards (no host synchronisation per step on a GPU, no warnings, no exceptions).
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import numpy as np
 
 from optim_core.backends import ArrayOps, make_ops
 from optim_core.optimizers import Optimizer
-from optim_core.trajectory import DIVERGED, LEFT_DOMAIN, Outcome, Trajectory
+from optim_core.trajectory import DIVERGED, LEFT_DOMAIN, Trajectory
 
 DEFAULT_BOUND = 1e6  # a run whose |x| or |y| exceeds this has diverged
 RECORDED = ("grad", "update", "m", "second_moment", "denom", "step_size")
 
 
-def _validate_common(optimizer: Any, steps: Any, noise: Any) -> None:
+def validate_run_arguments(optimizer: Any, steps: Any, noise: Any) -> None:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an optimizer spec such as Adam(lr=1e-3), not {optimizer!r}")
     if not isinstance(steps, numbers.Integral) or isinstance(steps, bool) or steps < 0:
@@ -31,7 +31,7 @@ def _validate_common(optimizer: Any, steps: Any, noise: Any) -> None:
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
 
 
-def _starts(start: Any, optimizer: Optimizer) -> tuple[np.ndarray, bool]:
+def start_points(start: Any, optimizer: Optimizer) -> tuple[np.ndarray, bool]:
     """Start points as (B, 2) float64, and whether the caller asked for a batch."""
     points = np.asarray(start, dtype=np.float64)
     if points.shape == (2,):
@@ -57,7 +57,7 @@ def _starts(start: Any, optimizer: Optimizer) -> tuple[np.ndarray, bool]:
     return points, batched
 
 
-class _GradientSource:
+class GradientSource:
     """g_t for the current positions: the surface's gradient plus optional Gaussian noise."""
 
     def __init__(self, surface: Any, ops: ArrayOps, noise: float, seed: Any, batch: int) -> None:
@@ -100,14 +100,14 @@ def run(
     |x|, |y| > `bound` ("diverged"), or reaches a point where f or its gradient is undefined ("left
     domain"); its later rows are NaN.
     """
-    _validate_common(optimizer, steps, noise)
-    starts, batched = _starts(start, optimizer)
+    validate_run_arguments(optimizer, steps, noise)
+    starts, batched = start_points(start, optimizer)
     ops = make_ops(backend, device, dtype)
     batch = starts.shape[0]
     hp = optimizer.hyperparameters_on(ops)
     params = ops.asarray(starts.T.copy())  # (2, B)
     state = optimizer.init_state(params, ops)
-    gradient = _GradientSource(surface, ops, noise, seed, batch)
+    gradient = GradientSource(surface, ops, noise, seed, batch)
 
     xy = ops.asarray(np.empty((steps + 1, 2, batch)))
     records = {name: ops.asarray(np.empty((steps, 2, batch))) for name in RECORDED}
@@ -127,9 +127,7 @@ def run(
 
     xy_host = ops.to_numpy(xy).astype(np.float64, copy=False)
     host = {name: ops.to_numpy(value).astype(np.float64, copy=False) for name, value in records.items()}
-    with np.errstate(all="ignore"):
-        loss = surface.f(xy_host[:, 0], xy_host[:, 1])  # (steps + 1, B)
-    stopped_at, reasons = _find_stops(xy_host, loss, host["grad"], bound)
+    loss, stopped_at, reasons = _loss_and_stops(surface, xy_host, host["grad"], bound)
     _cut_after_stop(xy_host, loss, host, stopped_at, reasons)
 
     def view(values: np.ndarray) -> np.ndarray:
@@ -151,30 +149,44 @@ def run(
     )
 
 
-def _find_stops(
-    xy: np.ndarray, loss: np.ndarray, grad: np.ndarray, bound: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """First step k at which each run stopped, and why.
+def _loss_and_stops(
+    surface: Any, xy: np.ndarray, grad: np.ndarray, bound: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The loss at every position, and the first step k at which each run stopped, and why.
 
     xy[k] outside the finite numbers or the bound: "diverged" at step k.
     f(xy[k]) or the gradient there undefined (xy[k] itself fine): "left domain" at step k.
+
+    Works through the steps in blocks of about 64k points, so the temporaries stay in cache instead
+    of costing fresh memory (page faults dominate otherwise for large batches).
     """
+    total, _, batch = xy.shape
     steps = grad.shape[0]
-    with np.errstate(invalid="ignore"):
-        bad_position = ~np.isfinite(xy).all(axis=1) | (np.abs(xy) > bound).any(axis=1)  # (T + 1, B)
-    undefined = ~np.isfinite(loss)
-    grad_undefined = ~np.isfinite(grad).all(axis=1)  # gradient at xy[k] for k < steps
-    undefined[:steps] |= grad_undefined
-    undefined &= ~bad_position
-    stopped = bad_position | undefined
-    any_stop = stopped.any(axis=0)
-    first = np.where(any_stop, np.argmax(stopped, axis=0), -1)
-    batch = xy.shape[2]
+    loss = np.empty((total, batch))
+    first = np.full(batch, -1, dtype=np.int64)
+    diverged = np.zeros(batch, dtype=bool)
+    rows = max(1, 65536 // batch)
+    with np.errstate(all="ignore"):
+        for begin in range(0, total, rows):
+            end = min(begin + rows, total)
+            block = xy[begin:end]
+            loss[begin:end] = surface.f(block[:, 0], block[:, 1])
+            bad_position = ~np.isfinite(block).all(axis=1) | (np.abs(block) > bound).any(axis=1)
+            undefined = ~np.isfinite(loss[begin:end])
+            if begin < steps:
+                undefined[: min(end, steps) - begin] |= ~np.isfinite(grad[begin : min(end, steps)]).all(
+                    axis=1
+                )
+            stopped = bad_position | undefined
+            fresh = (first < 0) & stopped.any(axis=0)
+            if fresh.any():
+                row = np.argmax(stopped[:, fresh], axis=0)
+                first[fresh] = begin + row
+                diverged[fresh] = bad_position[row, np.flatnonzero(fresh)]
     reasons = np.full(batch, None, dtype=object)
-    for run_index in np.flatnonzero(any_stop):
-        k = first[run_index]
-        reasons[run_index] = DIVERGED if bad_position[k, run_index] else LEFT_DOMAIN
-    return first, reasons
+    reasons[(first >= 0) & diverged] = DIVERGED
+    reasons[(first >= 0) & ~diverged] = LEFT_DOMAIN
+    return loss, first, reasons
 
 
 def _cut_after_stop(
@@ -196,95 +208,3 @@ def _cut_after_stop(
         loss[first_cut:, run_index] = np.nan
         for values in records.values():
             values[k:, :, run_index] = np.nan
-
-
-def sweep(
-    surface: Any,
-    optimizer: Optimizer,
-    start: Any,
-    steps: int,
-    *,
-    tol: float = 1e-3,
-    backend: str = "numpy",
-    device: str | None = None,
-    dtype: str = "float64",
-    noise: float = 0.0,
-    seed: Any = None,
-    bound: float = DEFAULT_BOUND,
-) -> Outcome:
-    """Run many settings and keep only the outcome (no per-step history): for heatmaps and basin maps.
-
-    Same arguments as `run`, plus `tol`, the distance to a known minimum that counts as "reached".
-    """
-    _validate_common(optimizer, steps, noise)
-    if not (isinstance(tol, numbers.Real) and tol >= 0):
-        raise ValueError(f"tol must be a number >= 0, got {tol!r}")
-    starts, _ = _starts(start, optimizer)
-    ops = make_ops(backend, device, dtype)
-    batch = starts.shape[0]
-    hp = optimizer.hyperparameters_on(ops)
-    params = ops.asarray(starts.T.copy())
-    state = optimizer.init_state(params, ops)
-    gradient = _GradientSource(surface, ops, noise, seed, batch)
-    minima = ops.asarray(np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2))
-    tracker = _OutcomeTracker(ops, batch, minima, tol, bound)
-    tracker.check(params, 0)
-    with np.errstate(all="ignore"):
-        for t in range(1, steps + 1):
-            grad = gradient(params)
-            tracker.check_gradient(grad, t - 1)
-            state, step = optimizer.update(hp, state, grad, t, ops)
-            params = params + step.update
-            tracker.check(params, t)
-    return tracker.outcome(surface, params, steps, backend)
-
-
-class _OutcomeTracker:
-    """Per-run bookkeeping for `sweep`: first step within tol, first bad step, last good position."""
-
-    def __init__(self, ops: ArrayOps, batch: int, minima: Any, tol: float, bound: float) -> None:
-        self.ops = ops
-        self.minima = minima
-        self.tol_squared = tol * tol
-        self.bound = bound
-        xp = ops.xp
-        never = np.full(batch, -1, dtype=np.int64)
-        self.reached_at = ops.asarray(never).to(xp.int64) if ops.name == "torch" else never.copy()
-        self.stopped_at = ops.asarray(never).to(xp.int64) if ops.name == "torch" else never.copy()
-        self.last_good = None
-
-    def _first(self, current: Any, hit: Any, t: int) -> Any:
-        return self.ops.xp.where((current < 0) & hit, t, current)
-
-    def check_gradient(self, grad: Any, t: int) -> None:
-        xp = self.ops.xp
-        self.stopped_at = self._first(self.stopped_at, ~xp.isfinite(grad).all(0), t)
-
-    def check(self, params: Any, t: int) -> None:
-        xp = self.ops.xp
-        bad = ~xp.isfinite(params).all(0) | (xp.abs(params) > self.bound).any(0)
-        self.stopped_at = self._first(self.stopped_at, bad, t)
-        alive = self.stopped_at < 0
-        self.last_good = params if self.last_good is None else xp.where(alive, params, self.last_good)
-        if self.minima.shape[0]:
-            delta = params[:, None, :] - self.minima.T[:, :, None]  # (2, k, B)
-            distance_squared = (delta * delta).sum(0).min(0)
-            if self.ops.name == "torch":
-                distance_squared = distance_squared.values
-            self.reached_at = self._first(self.reached_at, alive & (distance_squared <= self.tol_squared), t)
-
-    def outcome(self, surface: Any, params: Any, steps: int, backend: str) -> Outcome:
-        final_xy = self.ops.to_numpy(self.last_good).T.astype(np.float64)
-        with np.errstate(all="ignore"):
-            final_loss = surface.f(final_xy[:, 0], final_xy[:, 1])
-        stopped_at = self.ops.to_numpy(self.stopped_at).astype(np.int64)
-        return Outcome(
-            final_loss=final_loss,
-            final_xy=final_xy,
-            steps_to_tolerance=self.ops.to_numpy(self.reached_at).astype(np.int64),
-            diverged_at=stopped_at,
-            tol=float(np.sqrt(self.tol_squared)),
-            steps=steps,
-            backend=backend,
-            device=str(self.ops.device) if self.ops.device is not None else "cpu",
-        )
