@@ -7,6 +7,9 @@ must not freeze the app for a whole class. So the sympy work runs in a separate 
     worker = TimeLimitedWorker()
     worker.call(function, args, time_limit=2.0)   # the result, or WorkerTimeout after 2 s
 
+The limit is on the CPU time the job uses (read from /proc on Linux), so that a class hammering a busy
+server does not get legitimate formulas refused; a wall-clock cap of WALL_FACTOR times the limit bounds
+the wait in any case (and is the only limit where /proc is missing).
 When a job overruns, the worker process is killed (SIGKILL, nothing survives it) and the next call
 starts a fresh one. Jobs and results travel as pickles over the worker's stdin/stdout: both ends are
 this module, the function is named by reference, and the arguments are already-checked plain values.
@@ -30,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 STARTUP_TIME_LIMIT = 60.0  # seconds for a fresh worker to import sympy and numpy (slow on a busy machine)
+WALL_FACTOR = 5.0  # a job may wait this many times its CPU limit in wall-clock time on a busy machine
+POLL_SECONDS = 0.02  # how often the CPU time of a running job is checked
 QUEUE_TIME_LIMIT = 20.0  # seconds a call waits for the worker to be free before giving up
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 _HEADER = struct.Struct(">Q")
@@ -49,14 +54,28 @@ class WorkerBusy(TimeoutError):
     """Other jobs kept the worker busy for longer than QUEUE_TIME_LIMIT."""
 
 
-def _read_exactly(stream_fd: int, size: int, deadline: float | None) -> bytes:
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far, from /proc (None where /proc is unavailable)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _read_exactly(
+    stream_fd: int, size: int, deadline: float | None, over_budget: Callable[[], bool] = lambda: False
+) -> bytes:
     chunks: list[bytes] = []
     remaining = size
     while remaining:
-        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        timeout = None if deadline is None else max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))
         ready, _, _ = select.select([stream_fd], [], [], timeout)
         if not ready:
-            raise WorkerTimeout("the worker did not answer in time")
+            if over_budget() or (deadline is not None and time.monotonic() >= deadline):
+                raise WorkerTimeout("the worker did not answer in time")
+            continue
         chunk = os.read(stream_fd, remaining)
         if not chunk:
             raise WorkerCrashed("the worker process ended unexpectedly")
@@ -65,9 +84,11 @@ def _read_exactly(stream_fd: int, size: int, deadline: float | None) -> bytes:
     return b"".join(chunks)
 
 
-def _read_frame(stream_fd: int, deadline: float | None) -> bytes:
-    (size,) = _HEADER.unpack(_read_exactly(stream_fd, _HEADER.size, deadline))
-    return _read_exactly(stream_fd, size, deadline)
+def _read_frame(
+    stream_fd: int, deadline: float | None, over_budget: Callable[[], bool] = lambda: False
+) -> bytes:
+    (size,) = _HEADER.unpack(_read_exactly(stream_fd, _HEADER.size, deadline, over_budget))
+    return _read_exactly(stream_fd, size, deadline, over_budget)
 
 
 def _write_frame(stream_fd: int, payload: bytes) -> None:
@@ -142,8 +163,9 @@ class TimeLimitedWorker:
     def call(self, function: Callable[..., Any], args: tuple[Any, ...], time_limit: float) -> Any:
         """Run `function(*args)` in the worker; its result, or its exception raised here.
 
-        Raises WorkerTimeout (the worker is killed) when the job takes longer than `time_limit` seconds,
-        WorkerCrashed when the worker dies, WorkerBusy when other jobs hold it too long.
+        Raises WorkerTimeout (the worker is killed) when the job uses more than `time_limit` seconds of
+        CPU time, or waits more than WALL_FACTOR times that in wall-clock time; WorkerCrashed when the
+        worker dies; WorkerBusy when other jobs hold it too long.
         """
         if not self._lock.acquire(timeout=QUEUE_TIME_LIMIT):
             raise WorkerBusy("the worker is busy")
@@ -151,10 +173,21 @@ class TimeLimitedWorker:
             process = self._ensure_started()
             assert process.stdin is not None and process.stdout is not None
             payload = pickle.dumps((function, args))
-            deadline = time.monotonic() + time_limit
+            cpu_at_start = _cpu_seconds(process.pid)
+            if cpu_at_start is None:  # no /proc: the wall clock is the only limit
+                deadline = time.monotonic() + time_limit
+            else:
+                deadline = time.monotonic() + WALL_FACTOR * time_limit
+
+            def over_budget() -> bool:
+                cpu_now = _cpu_seconds(process.pid)
+                return (
+                    cpu_at_start is not None and cpu_now is not None and cpu_now - cpu_at_start > time_limit
+                )
+
             try:
                 _write_frame(process.stdin.fileno(), payload)
-                reply = _read_frame(process.stdout.fileno(), deadline)
+                reply = _read_frame(process.stdout.fileno(), deadline, over_budget)
             except (WorkerTimeout, WorkerCrashed, BrokenPipeError):
                 self._kill()
                 raise
