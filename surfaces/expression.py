@@ -281,9 +281,10 @@ class _Source:
 
     def __init__(self, typed: str) -> None:
         self.typed = typed
-        self.python = typed.replace("^", "**")
+        indent = len(typed) - len(typed.lstrip(" \t"))  # Python reads leading spaces as an indent
+        self.python = typed[indent:].replace("^", "**")
         self._typed_index: list[int] = []  # python index -> typed index
-        for index, character in enumerate(typed):
+        for index, character in enumerate(typed[indent:], start=indent):
             self._typed_index.extend([index, index] if character == "^" else [index])
         self._typed_index.append(len(typed))
 
@@ -482,10 +483,11 @@ class _Builder:
             raise self.refuse(node, f"this number is too large (at most {MAX_CONSTANT:g})")
 
 
-def build_expression(text: str) -> sp.Expr:
-    """The sympy expression for `text`, in the real symbols X and Y, or SurfaceError saying why not.
+def check_syntax(text: str) -> tuple[_Source, ast.expr]:
+    """Passes 1 and 2: the grammar, parentheses, size and depth, without building anything.
 
-    A function that does not depend on x or y is refused: there is nothing to optimize.
+    Pure Python on at most MAX_LENGTH characters, so the app can run it in its own process and refuse
+    most bad input before the worker is involved.
     """
     text = check_text(text)
     tokens = _scan(text)
@@ -493,6 +495,15 @@ def build_expression(text: str) -> sp.Expr:
     source = _Source(text)
     tree = _parse_tree(source)
     _check_size(tree, source)
+    return source, tree
+
+
+def build_expression(text: str) -> sp.Expr:
+    """The sympy expression for `text`, in the real symbols X and Y, or SurfaceError saying why not.
+
+    A function that does not depend on x or y is refused: there is nothing to optimize.
+    """
+    source, tree = check_syntax(text)
     expression = _Builder(source).build(tree)
     if not expression.free_symbols:
         raise SurfaceError(f"this function is constant ({expression}): it must depend on x or y")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from surfaces.errors import SurfaceError
-from surfaces.expression import check_text
+from surfaces.expression import check_syntax, check_text
 from surfaces.landscape import analyse
 from surfaces.sandbox import TimeLimitedWorker, WorkerBusy, WorkerCrashed, WorkerTimeout
 from surfaces.surface import Box, Point, Surface
@@ -65,6 +65,7 @@ def parse_surface(text: str, domain: Any = None, *, start: Any = None) -> Surfac
     `min_value` the lowest verified local minima found (empty / None when none is found).
     """
     text = check_text(text)
+    check_syntax(text)  # cheap, in this process: most bad input never reaches the worker
     return _parse_cached(text.strip(), _as_box(domain), _as_point(start), text)
 
 
