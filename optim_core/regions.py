@@ -3,13 +3,14 @@
 The curve, on 0 ≤ x ≤ 11:
 
     f(x) = (k / c) · log(1 + e^{c (x − 7)})  +  d · (x − 5)²  −  A · exp(−(x − 5)² / (2 w²))
-           k = 3, c = 2, d = 0.01, A = 2, w = 0.3
+           k = 3, c = 2, d = 0.01, A = 2, w = 0.1
 
     region 1, flat (0.5 ≤ x ≤ 3.5):     the softplus is ≈ 0, only the gentle bowl d·(x − 5)² is left:
                                          small gradient, small curvature;
-    region 2, steep valley (4.6 ≤ x ≤ 5.4): the narrow Gaussian well: large gradient that flips sign across
-                                         the bottom, large curvature (about A / w² = 22);
-    region 3, large gradient, small curvature (8 ≤ x ≤ 10.5): the softplus is a straight slope of about k.
+    region 2, steep narrow valley (4.93 ≤ x ≤ 5.07): the bottom of a narrow Gaussian well, inside its
+                                         inflection points x = 5 ± w: a gradient that flips sign across
+                                         the bottom, large curvature (A / w² = 200 at the bottom);
+    region 3, large gradient, small curvature (8.5 ≤ x ≤ 10.5): the softplus is a straight slope of about k.
 
 At a point x the *ideal* step is the Newton step |f'(x)| / |f''(x)|: the distance to the minimum of the
 local quadratic model, large where the curvature is small. The step each optimizer *actually* takes is
@@ -44,7 +45,7 @@ SLOPE = 3.0  # k: the slope of region 3
 SHARPNESS = 2.0  # c: how quickly the softplus turns from flat to slope
 BOWL = 0.01  # d: the gentle bowl that gives region 1 its small gradient
 WELL_DEPTH = 2.0  # A
-WELL_WIDTH = 0.3  # w
+WELL_WIDTH = 0.1  # w
 WELL_CENTER = 5.0
 DOMAIN = (0.0, 11.0)
 
@@ -76,15 +77,15 @@ REGIONS: tuple[Region, ...] = (
     Region(
         "valley",
         "Region 2: steep narrow valley",
-        4.6,
-        5.4,
-        5.15,
+        4.93,
+        5.07,
+        5.05,
         "large gradient, large curvature: the ideal step is small",
     ),
     Region(
         "slope",
         "Region 3: large gradient, small curvature",
-        8.0,
+        8.5,
         10.5,
         9.5,
         "large gradient, small curvature: the ideal step is large",
@@ -182,7 +183,7 @@ class Settings:
     lr: float = 0.01
     beta1: float = 0.9
     beta2: float = 0.999
-    history_steps: int = 10
+    history_steps: int = 30
     sgd_momentum: float = 0.0
 
     def optimizers(self) -> dict[str, Optimizer]:
@@ -215,6 +216,13 @@ class StepTaken:
     mean_gradient_change: float  # mean |g_t − g_{t−1}| along the run
     diverged_at: int | None
     stop_reason: str | None
+
+    def first_exit(self, region: Region) -> int | None:
+        """The first step after which the run was outside `region` (None if it stayed inside)."""
+        with np.errstate(invalid="ignore"):
+            outside = ~((self.path >= region.low) & (self.path <= region.high))
+        outside[0] = False
+        return int(np.argmax(outside)) if outside.any() else None
 
 
 @dataclass(frozen=True)
@@ -284,7 +292,9 @@ def study_regions(points: dict[str, float] | None, settings: Settings) -> list[P
 # Row key -> the paper's S/L for regions 1, 2, 3 (DESIGN.md).
 PAPER_TABLE: dict[str, tuple[str, str, str]] = {
     "gradient": ("S", "L", "L"),
-    "belief": ("S", "L", "S"),
+    "v": ("S", "L", "L"),
+    "gradient_change": ("S", "L", "S"),
+    "s": ("S", "L", "S"),
     "ideal": ("L", "S", "L"),
     "sgd": ("S", "L", "L"),
     "adam": ("L", "S", "S"),
@@ -292,8 +302,10 @@ PAPER_TABLE: dict[str, tuple[str, str, str]] = {
 }
 
 ROW_TITLES: dict[str, str] = {
-    "gradient": "|g|, v_t",
-    "belief": "|g_t − g_{t−1}|, s_t",
+    "gradient": "|g_t|",
+    "v": "v_t (Adam's √v̂_t)",
+    "gradient_change": "|g_t − g_{t−1}|",
+    "s": "s_t (AdaBelief's √ŝ_t)",
     "ideal": "ideal step",
     "sgd": "SGD",
     "adam": "Adam",
@@ -327,22 +339,27 @@ class TableRow:
 
     @property
     def agreements(self) -> tuple[bool, bool, bool]:
-        return tuple(mark == paper for mark, paper in zip(self.marks, self.paper, strict=True))  # type: ignore[return-value]
+        pairs = zip(self.marks, self.paper, strict=True)
+        return tuple(mark == paper for mark, paper in pairs)  # type: ignore[return-value]
 
 
 def paper_table(studies: list[PointStudy]) -> list[TableRow]:
     """Table 1 filled from the studies of the three regions (see the module docstring for the rules).
 
-    Rows |g|, v_t: Adam's √v̂_t (its denominator) at each point; |g_t − g_{t−1}|, s_t: AdaBelief's √ŝ_t;
-    ideal step: |f'| / |f''|. These compare regions. Optimizer rows: mean |Δx| per step, compared within
-    each region.
+    The paper pairs |g| with v_t and |g_t − g_{t−1}| with s_t in one row each; here each quantity has its
+    own row, so a pair that disagrees shows which half does: |g_t| at the point; v_t as Adam's
+    denominator √v̂_t + ε at the last step; |g_t − g_{t−1}| as the mean along AdaBelief's run; s_t as
+    AdaBelief's denominator √ŝ_t + ε at the last step; ideal step |f'| / |f''|. These compare regions.
+    Optimizer rows: mean |Δx| per step, compared within each region.
     """
     if len(studies) != 3:
         raise ValueError("paper_table needs one study per region (three)")
     rows = []
     across_regions = {
-        "gradient": [s.steps["adam"].denominator for s in studies],
-        "belief": [s.steps["adabelief"].denominator for s in studies],
+        "gradient": [abs(s.gradient) for s in studies],
+        "v": [s.steps["adam"].denominator for s in studies],
+        "gradient_change": [s.steps["adabelief"].mean_gradient_change for s in studies],
+        "s": [s.steps["adabelief"].denominator for s in studies],
         "ideal": [s.ideal_step for s in studies],
     }
     for key, values in across_regions.items():
