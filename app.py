@@ -1,7 +1,13 @@
-"""Optimizer Lab: the playground, and the entry point (`streamlit run app.py`)."""
+"""Optimizer Lab: the playground, and the entry point (`streamlit run app.py`).
+
+Every page starts with `ui.sidebar()` (navigation and shared controls, all in the URL).
+"""
 
 import streamlit as st
 
 st.set_page_config(page_title="Optimizer Lab", page_icon="📉", layout="wide")
-st.title("Optimizer Lab")
-st.write("Watch SGD, Adam and AdaBelief race on 2D test functions.")
+
+from ui import sidebar  # noqa: E402  (set_page_config must come first)
+from ui.playground import playground  # noqa: E402
+
+playground(sidebar())

@@ -1,0 +1,169 @@
+"""The playground in Streamlit's AppTest: defaults, presets, typed functions, divergence, shared links."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.app.conftest import figure, map_figure, new_app, no_failure, path_traces, table
+from ui import limits, state
+from ui.presets import PRESETS
+from viz.colors import OPTIMIZER_COLORS
+from viz.encoding import decode
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_race_three_optimizers_in_their_colours(app):
+    no_failure(app)
+    spec = map_figure(app)
+    paths = path_traces(spec)
+    assert [p["name"] for p in paths] == ["SGD (lr=0.01)", "Adam (lr=0.05)", "AdaBelief (lr=0.05)"]
+    assert [p["line"]["color"] for p in paths] == [OPTIMIZER_COLORS[f] for f in ("sgd", "adam", "adabelief")]
+    assert len(decode(paths[0]["x"])) == state.DEFAULTS[state.STEPS] + 1
+    # Frames: capped, and each moves only the three heads.
+    assert len(spec["frames"]) == limits.MAX_FRAMES
+    heads = spec["frames"][0]["traces"]
+    assert heads == [len(spec["data"]) - 3, len(spec["data"]) - 2, len(spec["data"]) - 1]
+    assert [spec["data"][i]["line"]["color"] for i in heads] == [p["line"]["color"] for p in paths]
+    assert spec["data"][2]["name"] == "global minimum" and spec["data"][2]["x"] == [3.0]
+    rows = table(app)
+    assert [row["optimizer"].split(" ", 1)[1] for row in rows] == [p["name"] for p in paths]
+    assert all(np.isfinite(float(row["final f"])) for row in rows)
+    assert [row["stopped at step"] for row in rows] == ["—", "—", "—"]
+
+
+def test_the_first_page_does_not_import_torch_or_pandas():
+    """Both cost seconds on a cold start; the playground needs neither (a fresh interpreter checks it)."""
+    probe = (
+        "import sys; from tests.app.conftest import new_app; at = new_app().run(); "
+        "assert not at.exception; print(sorted(m for m in ('torch', 'pandas') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=REPO_ROOT, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("preset_key", list(PRESETS))
+def test_every_preset_loads_and_shows_what_happens(preset_key):
+    preset = PRESETS[preset_key]
+    at = new_app().run()
+    at.selectbox(key="preset_menu").set_value(preset_key).run()
+    no_failure(at)
+    assert at.session_state[state.SURFACE] == preset.surface
+    assert at.session_state[state.RUN_COUNT] == len(preset.runs)
+    rows = table(at)
+    assert len(rows) == len(preset.runs)
+    assert all(row["status"] for row in rows)
+    assert any(preset.title in info.value for info in at.info)  # its note explains the setup
+    if preset.view == "3d":
+        spec = figure(at, 0)
+        lines_3d = [t for t in spec["data"] if t["type"] == "scatter3d" and t["mode"] == "lines"]
+        assert len(lines_3d) == len(preset.runs)
+    else:
+        spec = map_figure(at)
+        assert len(path_traces(spec)) == len(preset.runs)
+        start = spec["data"][3]
+        assert (start["x"][0], start["y"][0]) == pytest.approx(preset.start)
+
+
+def test_typed_function_is_used_and_a_bad_one_keeps_the_previous_surface(app):
+    app.selectbox(key=state.SURFACE).set_value(state.CUSTOM).run()
+    app.text_input(key=state.EXPRESSION).set_value("x**2 + 3*y**2").run()
+    no_failure(app)
+    assert not app.error
+    assert "x^{2} + 3 y^{2}" in app.markdown[1].value or any("3 y^{2}" in m.value for m in app.markdown)
+    good_paths = [decode(p["x"]) for p in path_traces(map_figure(app))]
+
+    app.text_input(key=state.EXPRESSION).set_value("x**").run()
+    no_failure(app)
+    assert len(app.error) == 1 and "incomplete" in app.error[0].value
+    assert any("3 y^{2}" in m.value for m in app.markdown)  # the previous surface stays on screen
+    assert [len(x) for x in good_paths] == [len(decode(p["x"])) for p in path_traces(map_figure(app))]
+
+
+def test_an_unsafe_typed_function_is_refused_with_a_message(app):
+    app.selectbox(key=state.SURFACE).set_value(state.CUSTOM).run()
+    app.text_input(key=state.EXPRESSION).set_value("__import__('os').system('true')").run()
+    no_failure(app)
+    assert len(app.error) == 1 and "not allowed" in app.error[0].value
+
+
+def test_a_diverging_learning_rate_is_labelled_not_raised(app):
+    app.number_input(key=state.run_key(0, "lr")).set_value(1.0).run()  # SGD at lr 1 on Beale
+    no_failure(app)
+    sgd = table(app)[0]
+    assert sgd["status"] == f"diverged at step {sgd['stopped at step']}"
+    stop_labels = [t.get("text") for t in map_figure(app)["data"] if t["name"].endswith("stopped")]
+    assert stop_labels[0] == [f"SGD (lr=1): diverged at step {sgd['stopped at step']}"]
+
+
+def test_the_same_optimizer_twice_gets_the_same_colour_and_a_new_dash(app):
+    app.number_input(key=state.RUN_COUNT).set_value(4).run()  # the extra run is Adam
+    no_failure(app)
+    paths = path_traces(map_figure(app))
+    assert len(paths) == 4
+    assert paths[3]["line"]["color"] == paths[1]["line"]["color"] == OPTIMIZER_COLORS["adam"]
+    assert (paths[1]["line"]["dash"], paths[3]["line"]["dash"]) == ("solid", "dash")
+
+
+def test_changing_the_optimizer_loads_its_defaults_and_remove_shifts_runs_up(app):
+    app.selectbox(key=state.run_key(0, "choice")).set_value("momentum").run()
+    assert app.session_state[state.run_key(0, "momentum")] == 0.9
+    assert path_traces(map_figure(app))[0]["line"]["color"] == OPTIMIZER_COLORS["momentum"]
+    app.button(key="r0_remove").click().run()
+    no_failure(app)
+    assert [p["name"] for p in path_traces(map_figure(app))] == ["Adam (lr=0.05)", "AdaBelief (lr=0.05)"]
+
+
+def test_the_log_slider_sets_the_exact_learning_rate(app):
+    app.select_slider(key="r1_lrstop").set_value(0.2).run()
+    no_failure(app)
+    assert app.session_state[state.run_key(1, "lr")] == 0.2
+    assert path_traces(map_figure(app))[1]["name"] == "Adam (lr=0.2)"
+
+
+def test_a_shared_link_restores_the_same_view():
+    at = new_app().run()
+    at.selectbox(key=state.SURFACE).set_value("rosenbrock").run()
+    at.number_input(key=state.run_key(1, "lr")).set_value(0.02).run()
+    at.slider(key=state.STEPS).set_value(800).run()
+    at.slider(key=state.NOISE).set_value(0.3).run()
+    no_failure(at)
+    link = dict(at.query_params)
+    assert {"surface", "r1_lr", "steps", "noise"} <= set(link)
+
+    shared = new_app(
+        {key: value[0] if isinstance(value, list) else value for key, value in link.items()}
+    ).run()
+    no_failure(shared)
+    original, restored = map_figure(at), map_figure(shared)
+    assert [p["name"] for p in path_traces(restored)] == [p["name"] for p in path_traces(original)]
+    for a, b in zip(path_traces(original), path_traces(restored), strict=True):
+        assert np.array_equal(decode(a["x"]), decode(b["x"]), equal_nan=True)
+    assert table(shared) == table(at)
+
+
+def test_reset_returns_every_control_to_its_default(app):
+    app.slider(key=state.STEPS).set_value(1000).run()
+    app.number_input(key=state.RUN_COUNT).set_value(5).run()
+    app.button(key="reset_all").click().run()
+    no_failure(app)
+    assert app.session_state[state.STEPS] == state.DEFAULTS[state.STEPS]
+    assert len(path_traces(map_figure(app))) == 3
+
+
+def test_the_3d_view_shows_every_run_on_the_surface(app):
+    app.radio(key=state.VIEW).set_value("3d").run()
+    no_failure(app)
+    spec = figure(app, 0)
+    assert [t["type"] for t in spec["data"]][:4] == ["surface", "scatter3d", "scatter3d", "scatter3d"]
+    assert [t["line"]["color"] for t in spec["data"][1:4]] == [
+        OPTIMIZER_COLORS[f] for f in ("sgd", "adam", "adabelief")
+    ]

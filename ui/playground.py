@@ -1,0 +1,174 @@
+"""The playground page body: the race on the map (or in 3D), the curves, the table and the exports."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import limits, state
+from ui.figures import landscape_lines, surface_grid
+from ui.plotly_render import PrebuiltFigure
+from ui.results import markdown_table, table_rows, trajectories_csv
+from ui.runs import RunResult, compute_all, picture
+from ui.sidebar import FAMILY_MARKS, SidebarState, matching_preset
+from viz.curves import distance_figure, loss_figure
+from viz.export import standalone_html
+from viz.playground_figure import map_figure
+from viz.surface3d import surface_figure
+
+MAP_KEY = "map"
+FULL_ANIMATION_MS = 6_000  # one pass through all frames at speed 1×
+SPEEDS = [0.25, 0.5, 1.0, 2.0, 4.0]
+TOLERANCES = [1e-4, 1e-3, 1e-2, 1e-1, 0.5]
+VIEWS = {"map": "2D map", "3d": "3D surface"}
+PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False}
+
+
+def _on_map_click() -> None:
+    """A click on the map (on the invisible grid or a path point) moves the shared start there."""
+    event = st.session_state.get(MAP_KEY)
+    points = (event or {}).get("selection", {}).get("points", [])
+    for point in points:
+        x, y = point.get("x"), point.get("y")
+        if isinstance(x, int | float) and isinstance(y, int | float):
+            st.session_state[state.START_X] = round(float(x), 3)
+            st.session_state[state.START_Y] = round(float(y), 3)
+            return
+
+
+def frame_duration_ms(frame_count: int, speed: float) -> int:
+    return max(16, round(FULL_ANIMATION_MS / max(frame_count, 1) / speed))
+
+
+def build_map(side: SidebarState, results: list[RunResult], speed: float) -> dict:
+    surface = side.surface
+    pictures = [picture(result) for result in results if result.trajectory is not None]
+    steps = max((p.steps for p in pictures), default=0)
+    frames = min(limits.MAX_FRAMES, steps + 1)
+    return map_figure(
+        landscape_lines(side.surface_id),
+        surface.domain,
+        surface.minima,
+        state.shared_settings().start,
+        pictures,
+        frame_count=limits.MAX_FRAMES,
+        tail=limits.TAIL_STEPS,
+        frame_duration_ms=frame_duration_ms(frames, speed),
+        click_grid_resolution=limits.CLICK_GRID_RESOLUTION,
+        view_key=side.surface_id,
+    )
+
+
+def build_surface_3d(side: SidebarState, results: list[RunResult]) -> dict:
+    surface = side.surface
+    pictures = [picture(result) for result in results if result.trajectory is not None]
+    heights = [float(surface.f(*point)) for point in surface.minima]
+    return surface_figure(
+        surface_grid(side.surface_id), surface.minima, heights, pictures, view_key=side.surface_id
+    )
+
+
+def header(side: SidebarState, results: list[RunResult]) -> None:
+    surface = side.surface
+    st.markdown(f"#### {surface.name} $\\quad f(x, y) = {surface.latex}$")
+    preset = matching_preset(side.surface_choice, side.runs)
+    if preset is not None:
+        st.info(f"**{preset.title}.** {preset.note}", icon="🎓")
+    elif getattr(surface, "note", ""):
+        st.caption(surface.note)
+    for result in results:
+        if result.error:
+            st.warning(f"Run {result.request.index + 1} was not run: {result.error}", icon="⚠️")
+
+
+def view_controls() -> tuple[str, float, float]:
+    left, middle, right = st.columns([2, 1.2, 1.2])
+    view = left.radio(
+        "View",
+        options=list(VIEWS),
+        format_func=VIEWS.get,
+        index=0,
+        horizontal=True,
+        key=state.VIEW,
+        bind="query-params",
+        label_visibility="collapsed",
+    )
+    speed = middle.select_slider(
+        "Animation speed",
+        options=SPEEDS,
+        value=state.DEFAULTS[state.SPEED],
+        format_func=lambda v: f"{v:g}×",
+        key=state.SPEED,
+        bind="query-params",
+    )
+    tolerance = right.select_slider(
+        "“Reached” means within",
+        options=TOLERANCES,
+        value=state.DEFAULTS[state.TOLERANCE],
+        format_func=lambda v: f"{v:g}",
+        key=state.TOLERANCE,
+        bind="query-params",
+        help="Distance to the nearest known minimum that counts as reaching it (results table).",
+    )
+    return view or "map", float(speed), float(tolerance)
+
+
+def results_table(side: SidebarState, results: list[RunResult], tolerance: float) -> None:
+    rows = table_rows(results, side.surface.min_value, tolerance)
+    for row in rows:  # the table shows the point once, rounded; the CSV export has every digit
+        if "final x" in row:
+            row["final (x, y)"] = f"({row.pop('final x'):.4g}, {row.pop('final y'):.4g})"
+    marks = [FAMILY_MARKS.get(result.request.family, "⬛") for result in results]
+    st.markdown(markdown_table(rows, marks))
+
+
+def exports(side: SidebarState, results: list[RunResult], speed: float) -> None:
+    left, right = st.columns(2)
+    name = side.surface_id.replace(":", "_")[:40] if not side.surface_id.startswith("custom:") else "custom"
+    left.download_button(
+        "⬇ Trajectories and per-step states (CSV)",
+        data=lambda: trajectories_csv(results),
+        file_name=f"optimizer-lab-{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="export_csv",
+    )
+    right.download_button(
+        "⬇ Animated figure (HTML, plays offline)",
+        data=lambda: standalone_html(build_map(side, results, speed), f"Optimizer Lab: {side.surface.name}"),
+        file_name=f"optimizer-lab-{name}.html",
+        mime="text/html",
+        on_click="ignore",
+        key="export_html",
+    )
+
+
+def playground(side: SidebarState) -> None:
+    """Draw the page body for the runs the sidebar defines."""
+    results = compute_all(side.surface_id, side.runs)
+    header(side, results)
+    view, speed, tolerance = view_controls()
+    main, curves = st.columns([3, 2], gap="medium")
+    with main:
+        if view == "3d":
+            st.plotly_chart(
+                PrebuiltFigure(build_surface_3d(side, results)), key="surface3d", config=PLOTLY_CONFIG
+            )
+        else:
+            st.plotly_chart(
+                PrebuiltFigure(build_map(side, results, speed)),
+                key=MAP_KEY,
+                on_select=_on_map_click,
+                selection_mode="points",
+                config=PLOTLY_CONFIG,
+            )
+    pictures = [picture(result) for result in results if result.trajectory is not None]
+    with curves:
+        st.plotly_chart(
+            PrebuiltFigure(loss_figure(pictures, side.surface.min_value)), key="loss", config=PLOTLY_CONFIG
+        )
+        if side.surface.minima:
+            st.plotly_chart(PrebuiltFigure(distance_figure(pictures)), key="distance", config=PLOTLY_CONFIG)
+        else:
+            st.caption("This surface lists no minimum, so there is no distance to plot.")
+    results_table(side, results, tolerance)
+    exports(side, results, speed)
