@@ -225,3 +225,16 @@ def test_float32_runs():
 def test_zero_steps():
     traj = run(get_surface("beale"), Adam(), (1.0, 1.0), 0)
     assert traj.xy.shape == (1, 2) and traj.grad.shape == (0, 2) and traj.diverged_at is None
+
+
+def test_fused_sweep_matches_the_eager_sweep():
+    """The torch.compile'd chunks run the same rule: same outcome as the eager loop (two chunks + a tail)."""
+    surface = get_surface("rosenbrock")
+    spec = AdaBelief(lr=np.array([1e-3, 1e-2, 5e-2, 3.0]))
+    eager = sweep(surface, spec, (-1.5, 2.0), 25, tol=0.5, backend="torch")
+    fused = sweep(surface, spec, (-1.5, 2.0), 25, tol=0.5, backend="torch", fused=True)
+    np.testing.assert_allclose(fused.final_xy, eager.final_xy, rtol=1e-12)
+    np.testing.assert_array_equal(fused.steps_to_tolerance, eager.steps_to_tolerance)
+    np.testing.assert_array_equal(fused.diverged_at, eager.diverged_at)
+    with pytest.raises(ValueError, match="fused"):
+        sweep(surface, spec, (-1.5, 2.0), 25, fused=True)
