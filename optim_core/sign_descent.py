@@ -49,10 +49,19 @@ def demo_surfaces() -> dict[str, tuple[Any, tuple[float, float]]]:
     """Landscape key -> (surface, start) offered by the demo."""
     from surfaces import get_surface
 
-    return {
-        "plane": (tilted_plane(), (0.0, 0.0)),
-        "bowl": (get_surface("ill_conditioned_bowl"), (-2.5, 0.2)),
-    }
+    bowl = get_surface("ill_conditioned_bowl")
+    return {"plane": (tilted_plane(), (0.0, 0.0)), "bowl": (bowl, tuple(bowl.start))}
+
+
+def sign_descent_angle(surface: Any, point: tuple[float, float]) -> float:
+    """Degrees between a pure sign step −sign(∇f) and −∇f at `point`: where sign descent points."""
+    gx, gy = (float(v) for v in surface.grad(np.float64(point[0]), np.float64(point[1])))
+    gradient = np.array([gx, gy])
+    sign = np.sign(gradient)
+    norms = float(np.linalg.norm(gradient) * np.linalg.norm(sign))
+    if norms == 0:
+        return math.nan
+    return float(np.degrees(np.arccos(np.clip(gradient @ sign / norms, -1.0, 1.0))))
 
 
 def descent_angles(surface: Any, xy: np.ndarray, update: np.ndarray) -> np.ndarray:
