@@ -9,7 +9,7 @@ bound to the URL, so any link restores the same view on any page.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -72,6 +72,7 @@ def _one_two_five(low: float, high: float) -> list[float]:
 
 LR_STOPS = _one_two_five(limits.LR_MIN, limits.LR_MAX)
 EPS_STOPS = [float(f"1e{e}") for e in range(-20, 1)]
+EPS_OPTIONS = [state.eps_text(value) for value in EPS_STOPS]
 
 
 def nearest_stop(value: float, stops: list[float]) -> float:
@@ -90,8 +91,9 @@ def keep_values_across_pages() -> None:
 
 
 def write_run(index: int, settings: RunSettings) -> None:
+    settings = replace(settings, eps=nearest_stop(settings.eps, EPS_STOPS))  # ε is offered in powers of ten
     for field in FIELD_NAMES:
-        st.session_state[state.run_key(index, field)] = getattr(settings, field)
+        st.session_state[state.run_key(index, field)] = state.to_widget(field, getattr(settings, field))
 
 
 def apply_preset(preset: Preset) -> None:
@@ -265,9 +267,8 @@ def run_editor(index: int, request: RunRequest) -> None:
         if "eps" in used:
             st.select_slider(
                 "ε (log scale)",
-                options=EPS_STOPS,
-                value=nearest_stop(default("eps"), EPS_STOPS),
-                format_func=lambda v: f"{v:.0e}",
+                options=EPS_OPTIONS,
+                value=default("eps"),
                 key=key("eps"),
                 bind="query-params",
             )

@@ -81,8 +81,25 @@ def default_run(index: int) -> RunSettings:
     return DEFAULT_RUNS[index] if index < len(DEFAULT_RUNS) else EXTRA_RUN
 
 
+def eps_text(value: float) -> str:
+    """ε as its widget holds it: a power of ten as text ("1e-16"). Streamlit compares float options with
+    an absolute tolerance, so 1e-16 and 1e-20 would count as equal; text options cannot collide."""
+    return f"{value:.0e}"
+
+
+def to_widget(field: str, value: Any) -> Any:
+    """A RunSettings value as the widget for `field` holds it."""
+    return eps_text(value) if field == "eps" else value
+
+
+def from_widget(field: str, value: Any) -> Any:
+    """The inverse of `to_widget`."""
+    return float(value) if field == "eps" else value
+
+
 def run_default_value(index: int, field: str) -> Any:
-    return getattr(default_run(index), field)
+    """The widget default of run `index`'s `field` (in the widget's own representation)."""
+    return to_widget(field, getattr(default_run(index), field))
 
 
 def all_keys() -> list[str]:
@@ -108,7 +125,8 @@ def run_settings(index: int) -> RunSettings:
     values = {}
     for field in FIELD_NAMES:
         key = run_key(index, field)
-        values[field] = st.session_state[key] if key in st.session_state else run_default_value(index, field)
+        value = st.session_state[key] if key in st.session_state else run_default_value(index, field)
+        values[field] = from_widget(field, value)
     return RunSettings(**values)
 
 

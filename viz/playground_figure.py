@@ -190,7 +190,7 @@ def _animation_controls(steps_shown: np.ndarray, frame_duration_ms: int) -> dict
         ],
     }
     pause = {
-        "label": "⏸ Pause",
+        "label": "❚❚ Pause",
         "method": "animate",
         "args": [[None], {"frame": still, "transition": {"duration": 0}, "mode": "immediate"}],
     }
@@ -201,7 +201,7 @@ def _animation_controls(steps_shown: np.ndarray, frame_duration_ms: int) -> dict
                 "direction": "left",
                 "showactive": False,
                 "x": 0.0,
-                "y": -0.06,
+                "y": -0.11,
                 "xanchor": "left",
                 "yanchor": "top",
                 "pad": {"t": 0, "r": 10},
@@ -211,9 +211,9 @@ def _animation_controls(steps_shown: np.ndarray, frame_duration_ms: int) -> dict
         "sliders": [
             {
                 "active": 0,
-                "x": 0.16,
-                "len": 0.84,
-                "y": -0.04,
+                "x": 0.2,
+                "len": 0.8,
+                "y": -0.09,
                 "yanchor": "top",
                 "pad": {"t": 0},
                 "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"},
@@ -282,7 +282,7 @@ def map_figure(
     aspect = (x_max - x_min) / (y_max - y_min)
     layout: dict[str, Any] = {
         "height": FIGURE_HEIGHT,
-        "margin": {"l": 50, "r": 20, "t": 40 if title else 10, "b": 90},
+        "margin": {"l": 50, "r": 20, "t": 40 if title else 10, "b": 110},
         "xaxis": {"range": [x_min, x_max], "title": {"text": "x"}, "zeroline": False},
         "yaxis": {"range": [y_min, y_max], "title": {"text": "y"}, "zeroline": False},
         "hovermode": "closest",

@@ -122,6 +122,15 @@ def test_changing_the_optimizer_loads_its_defaults_and_remove_shifts_runs_up(app
     assert [p["name"] for p in path_traces(map_figure(app))] == ["Adam (lr=0.05)", "AdaBelief (lr=0.05)"]
 
 
+def test_tiny_eps_values_stay_distinct(app):
+    # AdaBelief's default ε = 1e-16 must not collapse onto 1e-20 (float options compare with a tolerance).
+    assert app.select_slider(key=state.run_key(2, "eps")).value == "1e-16"
+    app.select_slider(key=state.run_key(1, "eps")).set_value("1e-12").run()
+    no_failure(app)
+    assert app.session_state[state.run_key(1, "eps")] == "1e-12"
+    assert state.from_widget("eps", app.session_state[state.run_key(1, "eps")]) == 1e-12
+
+
 def test_the_log_slider_sets_the_exact_learning_rate(app):
     app.select_slider(key="r1_lrstop").set_value(0.2).run()
     no_failure(app)

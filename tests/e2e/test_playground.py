@@ -1,0 +1,115 @@
+"""The playground in a real browser: playback, click-to-start, a slider redraw, and a shared link."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tests.e2e.helpers import (
+    ARTIFACTS_DIR,
+    assert_no_exception,
+    figure_fingerprint,
+    open_page,
+    open_url,
+    wait_for_app_idle,
+    wait_for_figure_change,
+    wait_for_figures,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+MAP = "document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')[0]"
+# The animated heads are the map's last traces (one per run); the start marker is trace 3.
+HEADS_JS = f"""() => {{
+    const graph = {MAP};
+    const heads = graph._transitionData && graph._transitionData._frames.length
+        ? graph._transitionData._frames[0].traces : [];
+    return heads.map((i) => {{
+        const t = graph.data[i];
+        return [t.x[t.x.length - 1], t.y[t.y.length - 1]];
+    }});
+}}"""
+START_JS = f"() => {{ const t = {MAP}.data[3]; return [t.x[0], t.y[0]]; }}"
+FIRST_PATH_LENGTH_JS = f"""() => {{
+    const graph = {MAP};
+    const path = graph._fullData[4];  // typed arrays are decoded in _fullData
+    return path.x.length;
+}}"""
+
+
+def open_playground(page: Page, base_url: str, query: dict[str, object] | None = None) -> None:
+    open_page(page, base_url, "", query)
+    assert wait_for_figures(page, minimum=3) >= 3, "the map and both curves should be drawn"
+    assert_no_exception(page)
+
+
+def poll(page: Page, script: str, until, timeout_ms: int = 15_000):
+    """Evaluate `script` every 100 ms until `until(value)` holds; return the last value."""
+    waited = 0
+    value = page.evaluate(script)
+    while not until(value) and waited < timeout_ms:
+        page.wait_for_timeout(100)
+        waited += 100
+        value = page.evaluate(script)
+    return value
+
+
+def test_play_moves_the_heads_and_a_screenshot_is_saved(page: Page, base_url: str) -> None:
+    open_playground(page, base_url)
+    before = page.evaluate(HEADS_JS)
+    assert len(before) == 3 and all(head == [1.0, 1.5] for head in before)  # all start together
+    page.get_by_text("▶ Play").first.click()
+    moved = poll(page, HEADS_JS, lambda heads: heads != before)
+    assert moved != before, "pressing Play should move the optimizers' heads"
+    page.get_by_text("Pause").first.click()
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / "playground.png"), full_page=True)
+    assert (ARTIFACTS_DIR / "playground.png").stat().st_size > 10_000
+
+
+def test_clicking_the_map_sets_the_start(page: Page, base_url: str) -> None:
+    open_playground(page, base_url)
+    target = (-2.16, -2.16)  # a point of the invisible click grid over Beale's box
+    x, y = page.evaluate(
+        f"""([x, y]) => {{
+            const graph = {MAP};
+            const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
+            return [box.left + graph._fullLayout.xaxis.d2p(x), box.top + graph._fullLayout.yaxis.d2p(y)];
+        }}""",
+        list(target),
+    )
+    page.mouse.click(x, y)
+    start = poll(page, START_JS, lambda s: abs(s[0] - target[0]) < 0.1 and abs(s[1] - target[1]) < 0.1)
+    assert abs(start[0] - target[0]) < 0.1 and abs(start[1] - target[1]) < 0.1, start
+    wait_for_app_idle(page)
+    assert float(page.get_by_label("Start x").input_value()) == start[0]
+    assert "x0=" in page.url and "y0=" in page.url  # the new start is in the link too
+    assert_no_exception(page)
+
+
+def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) -> None:
+    open_playground(page, base_url)
+    assert page.evaluate(FIRST_PATH_LENGTH_JS) == 501
+    before = figure_fingerprint(page)
+    thumb = page.locator("[data-testid=stSlider] input[aria-label='Steps']")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")  # 500 -> 510 steps
+    after = wait_for_figure_change(page, before)
+    assert after != before, "the chart should change when the Steps slider moves"
+    assert poll(page, FIRST_PATH_LENGTH_JS, lambda n: n == 511) == 511
+    assert_no_exception(page)
+
+
+def test_a_shared_link_opens_the_same_view(page: Page, base_url: str) -> None:
+    open_playground(page, base_url, {"surface": "Rosenbrock", "r1_lr": 0.02, "steps": 800})
+    assert page.evaluate(FIRST_PATH_LENGTH_JS) == 801
+    assert "Rosenbrock" in page.locator("[data-testid=stMain]").inner_text()
+    link = page.url
+    original = figure_fingerprint(page)
+
+    other = page.context.new_page()
+    open_url(other, link)
+    assert wait_for_figures(other, minimum=3) >= 3
+    assert_no_exception(other)
+    assert figure_fingerprint(other) == original, "the link should restore exactly the same figures"
+    other.close()
