@@ -166,6 +166,7 @@ def compass_figure(
             "mode": "lines",
             "x": typed_array(np.cos(circle)),
             "y": typed_array(np.sin(circle)),
+            "name": "unit circle",
             "line": {"color": "rgba(0,0,0,0.25)", "width": 1},
             "hoverinfo": "skip",
             "showlegend": False,
