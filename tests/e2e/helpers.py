@@ -53,10 +53,6 @@ EXCEPTION_SELECTOR = "[data-testid=stException]"
 DRAWN_FIGURE_SELECTOR = ".js-plotly-plot"
 
 
-class HarnessUnavailable(RuntimeError):
-    """Something the real-browser suite needs is missing from this machine; the message says how to fix it."""
-
-
 # --------------------------------------------------------------------------- pages
 
 
@@ -152,8 +148,10 @@ def stop_process(process: subprocess.Popen[bytes], grace_s: float = 10.0) -> Non
 
 
 @contextlib.contextmanager
-def running_app(log_path: Path | None = None, startup_timeout_s: float = 90.0) -> Iterator[str]:
-    """Serve the app on a free loopback port for the duration of the block; yields its base URL.
+def serve_app(
+    log_path: Path | None = None, startup_timeout_s: float = 90.0
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Serve the app on a free loopback port for the duration of the block; yields (base URL, process).
 
     The server's output goes to `log_path` (default artifacts/e2e/server.log), where a failing test's
     traceback can be read; a pipe nobody reads would block the server once its buffer fills.
@@ -175,9 +173,16 @@ def running_app(log_path: Path | None = None, startup_timeout_s: float = 90.0) -
                 wait_for_health(base_url, process, startup_timeout_s)
             except RuntimeError as error:
                 raise RuntimeError(f"{error}; its output is in {log_path}") from None
-            yield base_url
+            yield base_url, process
         finally:
             stop_process(process)
+
+
+@contextlib.contextmanager
+def running_app(log_path: Path | None = None, startup_timeout_s: float = 90.0) -> Iterator[str]:
+    """Serve the app as `serve_app` does; yields only its base URL."""
+    with serve_app(log_path, startup_timeout_s) as (base_url, _process):
+        yield base_url
 
 
 # --------------------------------------------------------------------------- browser
@@ -287,7 +292,7 @@ def wait_for_figures(page: Page, minimum: int = 1, timeout_ms: int = 20_000) -> 
 
 # Serializes what each drawn figure shows: trace data and layout, typed arrays as plain lists, and
 # without the `uid` plotly.js invents per trace, so two sessions showing the same view agree.
-_FIGURE_STATE_JS = """
+FIGURE_STATE_JS = """
 (graphs) => graphs.map((graph) => JSON.stringify(
     {data: graph.data, layout: graph.layout},
     (key, value) => {
@@ -299,16 +304,23 @@ _FIGURE_STATE_JS = """
 """
 
 
+def digest_figure_states(states: list[str]) -> str:
+    """One digest of the figure states FIGURE_STATE_JS returned (for every frame, in page order)."""
+    digest = hashlib.sha256()
+    for state in states:
+        # plotly.js orders layout keys by when they were set (width before or after the axes,
+        # depending on timing): sort them so equal views give equal digests.
+        digest.update(json.dumps(json.loads(state), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
 def figure_fingerprint(page: Page) -> str:
     """A digest of every drawn figure's data and layout: equal digests mean the same view."""
-    digest = hashlib.sha256()
+    states: list[str] = []
     for frame in _frames_in_page(page):
-        with contextlib.suppress(Exception):
-            for state in frame.locator(DRAWN_FIGURE_SELECTOR).evaluate_all(_FIGURE_STATE_JS):
-                # plotly.js orders layout keys by when they were set (width before or after the axes,
-                # depending on timing): sort them so equal views give equal digests.
-                digest.update(json.dumps(json.loads(state), sort_keys=True).encode())
-    return digest.hexdigest()
+        with contextlib.suppress(Exception):  # a frame may navigate away while we look
+            states.extend(frame.locator(DRAWN_FIGURE_SELECTOR).evaluate_all(FIGURE_STATE_JS))
+    return digest_figure_states(states)
 
 
 def wait_for_figure_change(page: Page, before: str, timeout_ms: int = 20_000) -> str:

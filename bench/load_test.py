@@ -1,0 +1,346 @@
+"""A class of 30: many browser sessions move sliders on one server at once.
+
+Starts the app on 127.0.0.1 (loopback only, as `make run` starts it), opens N Chromium sessions (separate
+browser contexts, so separate Streamlit sessions) at the same moment, gives each its own setting of a
+slider, then has each move that slider a few times with a pause between moves, as students do. It
+reports, for every move, the time from the key press to the chart's redraw (median, 95th percentile,
+max), and any errors: exception boxes, charts that did not redraw or did not change, and any session that
+saw a value it did not set (its slider, its URL or its figure showing another session's settings).
+
+Bounded in every direction: N sessions (default 30), M moves each (default 3), a deadline for the whole
+run (default 300 s) after which it stops by itself and reports what it has.
+
+    make load-test
+    python -m bench.load_test --sessions 30 --moves 3 --page "" --slider "Learning rate"
+
+With no --slider, each session moves the first slider in the page's main area. The target of the issue:
+no errors, no cross-talk, p95 under 3 s on the 2-core development machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tests.e2e.helpers import (
+    APP_IDLE_SELECTOR,
+    ARTIFACTS_DIR,
+    CHROMIUM_ARGS,
+    DRAWN_FIGURE_SELECTOR,
+    EXCEPTION_SELECTOR,
+    FIGURE_STATE_JS,
+    STATUS_WIDGET_SELECTOR,
+    VIEWPORT,
+    chromium_path,
+    digest_figure_states,
+    missing_browser_requirements,
+    page_url,
+    serve_app,
+)
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Locator, Page
+
+# Times, in the page's own clock, each key press to the next redraw of any plotly figure on the page:
+# what a student experiences. st.plotly_chart may replace its div, so new divs are watched as they appear.
+# Waiting is event-driven (a promise resolved by plotly's afterplot event), not polling: with 30 pages in
+# one browser on 2 cores, the measurement must not load the machine it measures.
+REDRAW_TIMER_JS = """
+() => {
+    if (window.__redrawTimer !== undefined) return;
+    const timer = {lastKeyDown: 0, waiters: []};
+    window.__redrawTimer = timer;
+    document.addEventListener("keydown", () => { timer.lastKeyDown = performance.now(); }, true);
+    const onRedraw = () => {
+        const elapsed = performance.now() - timer.lastKeyDown;
+        for (const resolve of timer.waiters.splice(0)) resolve(elapsed);
+    };
+    const watch = () => {
+        for (const graph of document.querySelectorAll(".js-plotly-plot")) {
+            if (graph.__watchedForRedraws || typeof graph.on !== "function") continue;
+            graph.__watchedForRedraws = true;
+            graph.on("plotly_afterplot", onRedraw);
+        }
+    };
+    watch();
+    new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
+}
+"""
+# Arms the timer before the key press; the promise gives milliseconds from the press to the next redraw.
+ARM_REDRAW_TIMER_JS = """
+(timeoutMs) => {
+    const timer = window.__redrawTimer;
+    timer.next = Promise.race([
+        new Promise((resolve) => timer.waiters.push(resolve)),
+        new Promise((resolve) => setTimeout(() => resolve(null), timeoutMs)),
+    ]);
+}
+"""
+
+
+@dataclass
+class SessionResult:
+    """What one student's session saw."""
+
+    index: int
+    latencies_s: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    finished: bool = False
+    load_s: float | None = None
+    own_value: str | None = None
+    final_fingerprint: str | None = None
+
+
+async def wait_idle(page: Page, timeout_ms: int) -> None:
+    await page.wait_for_selector(APP_IDLE_SELECTOR, state="attached", timeout=timeout_ms)
+    await page.wait_for_selector(STATUS_WIDGET_SELECTOR, state="detached", timeout=timeout_ms)
+
+
+async def fingerprint(page: Page) -> str:
+    return digest_figure_states(await page.locator(DRAWN_FIGURE_SELECTOR).evaluate_all(FIGURE_STATE_JS))
+
+
+def slider_locator(page: Page, label: str | None) -> Locator:
+    if label:
+        return page.get_by_role("slider", name=label).first
+    return page.locator("[data-testid=stMain]").get_by_role("slider").first
+
+
+async def press_and_wait_for_redraw(page: Page, slider: Locator, key: str, timeout_ms: int) -> float | None:
+    """Press a key on the slider; seconds from the key press to the chart's redraw (None: no redraw)."""
+    await slider.focus()
+    await page.evaluate(ARM_REDRAW_TIMER_JS, timeout_ms)
+    await page.keyboard.press(key)
+    elapsed_ms = await page.evaluate("() => window.__redrawTimer.next")
+    await wait_idle(page, timeout_ms)
+    return None if elapsed_ms is None else elapsed_ms / 1000
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from Linux /proc; 0 where unavailable.
+
+    Printed beside the latencies: on one small machine the 30 browsers compete with the server, and this
+    says how much of the machine the server itself took.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class ClassroomGate:
+    """Releases the slider phase once every session has loaded (or given up): the class moves together."""
+
+    def __init__(self, sessions: int) -> None:
+        self._waiting = sessions
+        self._all_ready = asyncio.Event()
+
+    def arrive(self) -> None:
+        self._waiting -= 1
+        if self._waiting <= 0:
+            self._all_ready.set()
+
+    async def wait(self) -> None:
+        await self._all_ready.wait()
+
+
+async def open_session(page: Page, base_url: str, options: argparse.Namespace, index: int) -> float:
+    """Open the page, give this student a setting of their own; returns seconds until the chart showed."""
+    timeout_ms = int(options.load_timeout * 1000)
+    started = time.perf_counter()
+    await page.goto(page_url(base_url, options.page), wait_until="domcontentloaded", timeout=timeout_ms)
+    await page.wait_for_selector("[data-testid=stMain]", state="attached", timeout=timeout_ms)
+    await wait_idle(page, timeout_ms)
+    await page.wait_for_selector(DRAWN_FIGURE_SELECTOR, timeout=timeout_ms)
+    load_s = time.perf_counter() - started
+    await page.evaluate(REDRAW_TIMER_JS)
+
+    # Each student's own setting: `index` steps right of the default, so all sessions differ.
+    slider = slider_locator(page, options.slider)
+    await slider.focus()
+    for _ in range(index):
+        await page.keyboard.press("ArrowRight")
+    await wait_idle(page, timeout_ms)
+    await page.wait_for_timeout(300)  # the last press may start one more rerun
+    await wait_idle(page, timeout_ms)
+    return load_s
+
+
+async def move_sliders(page: Page, options: argparse.Namespace, result: SessionResult) -> None:
+    """Move the slider `options.moves` times: time each redraw, check the session kept its own state."""
+    timeout_ms = int(options.step_timeout * 1000)
+    slider = slider_locator(page, options.slider)
+    expected = await slider.input_value()
+    shown = await fingerprint(page)
+    rng = random.Random(result.index)
+    for move in range(options.moves):
+        await asyncio.sleep(rng.uniform(0.2, options.think_time))
+        key = "ArrowLeft" if move % 2 else "ArrowRight"
+        latency_s = await press_and_wait_for_redraw(page, slider, key, timeout_ms)
+        if latency_s is None:
+            result.errors.append(f"move {move}: the chart did not redraw within {options.step_timeout:.0f} s")
+            continue
+        result.latencies_s.append(latency_s)
+        previous, shown = shown, await fingerprint(page)
+        if shown == previous:
+            result.errors.append(f"move {move}: the chart redrew but did not change")
+        moved_to = await slider.input_value()
+        if moved_to == expected:
+            result.errors.append(f"move {move}: the slider did not move")
+        expected = moved_to
+
+    await page.wait_for_timeout(500)  # anything another session could push would arrive now
+    seen = await slider.input_value()
+    if seen != expected:
+        result.errors.append(f"slider shows {seen}, this session set {expected}")
+    result.own_value = await slider.get_attribute("aria-valuetext")
+    if await page.locator(EXCEPTION_SELECTOR).count():
+        result.errors.append("an exception box is shown")
+    result.final_fingerprint = await fingerprint(page)
+    if result.final_fingerprint != shown:
+        result.errors.append("the chart changed while this session did nothing")
+
+
+async def run_session(
+    browser: Browser, base_url: str, options: argparse.Namespace, result: SessionResult, gate: ClassroomGate
+) -> None:
+    """One student: arrive (spread over the ramp), load, wait for the whole class, then move sliders.
+
+    Fills `result` as it goes, so a session cut off by the deadline still reports what it measured.
+    """
+    index = result.index
+    await asyncio.sleep(options.ramp * index / options.sessions)
+    context = await browser.new_context(viewport=VIEWPORT)
+    try:
+        page = await context.new_page()
+        try:
+            result.load_s = await open_session(page, base_url, options, index)
+        finally:
+            gate.arrive()
+        await gate.wait()
+        await move_sliders(page, options, result)
+    except Exception as error:
+        first_line = str(error).splitlines()[0] if str(error) else ""
+        result.errors.append(f"{type(error).__name__}: {first_line}")
+    finally:
+        result.finished = True
+        await context.close()
+
+
+def cross_talk(results: list[SessionResult]) -> list[str]:
+    """Sessions with different settings must show different figures, and equal settings equal ones."""
+    problems = []
+    by_value: dict[str, set[str]] = {}
+    for result in results:
+        if result.own_value is not None and result.final_fingerprint is not None:
+            by_value.setdefault(result.own_value, set()).add(result.final_fingerprint)
+    for value, prints in by_value.items():
+        if len(prints) > 1:
+            problems.append(f"sessions set to {value} show {len(prints)} different figures")
+    owners: dict[str, str] = {}
+    for value, prints in by_value.items():
+        for digest in prints:
+            if digest in owners and owners[digest] != value:
+                problems.append(f"settings {owners[digest]} and {value} show the same figure")
+            owners[digest] = value
+    return problems
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+async def load_test(options: argparse.Namespace) -> int:
+    from playwright.async_api import async_playwright
+
+    results = [SessionResult(index) for index in range(options.sessions)]
+    with serve_app(ARTIFACTS_DIR / "load_test_server.log") as (base_url, server):
+        async with async_playwright() as playwright:
+            # Several browser processes: one Chromium's browser process, which carries every page's
+            # network and input traffic, would otherwise be the bottleneck, not the server.
+            browsers = [
+                await playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
+                for _ in range(options.browsers)
+            ]
+            server_cpu_before = cpu_seconds(server.pid)
+            started = time.perf_counter()
+            gate = ClassroomGate(options.sessions)
+            tasks = [
+                asyncio.ensure_future(
+                    run_session(browsers[result.index % len(browsers)], base_url, options, result, gate)
+                )
+                for result in results
+            ]
+            _done, pending = await asyncio.wait(tasks, timeout=options.deadline)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            wall_s = time.perf_counter() - started
+            server_cpu_s = cpu_seconds(server.pid) - server_cpu_before
+            for browser in browsers:
+                await browser.close()
+
+    latencies = [latency for result in results for latency in result.latencies_s]
+    errors = [f"session {result.index}: {error}" for result in results for error in result.errors]
+    errors += [
+        f"session {result.index}: cut off by the {options.deadline:.0f} s deadline"
+        for result in results
+        if not result.finished
+    ]
+    errors += cross_talk(results)
+
+    print(
+        f"page /{options.page}  sessions {options.sessions}  moves each {options.moves}"
+        f"  browsers {options.browsers}  wall {wall_s:.1f} s  server CPU {server_cpu_s:.1f} s"
+    )
+    load_times = [result.load_s for result in results if result.load_s is not None]
+    for what, values in (("page load -> first chart", load_times), ("change -> updated chart", latencies)):
+        if values:
+            print(
+                f"{what}, {len(values)} samples:  median {statistics.median(values):.3f} s"
+                f"  p95 {percentile(values, 0.95):.3f} s  max {max(values):.3f} s"
+            )
+    print(f"errors: {len(errors)}")
+    for error in errors:
+        print(f"  {error}")
+    return 1 if errors or not latencies else 0
+
+
+def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=30, help="browser sessions at once (1-60)")
+    parser.add_argument("--moves", type=int, default=3, help="slider moves per session (1-20)")
+    parser.add_argument("--page", default="", help="URL path of the page ('' is the playground)")
+    parser.add_argument("--slider", default=None, help="label of the slider to move (default: the first)")
+    parser.add_argument("--think-time", type=float, default=2.0, help="longest pause between moves, s")
+    parser.add_argument("--browsers", type=int, default=3, help="Chromium processes sharing the sessions")
+    parser.add_argument("--ramp", type=float, default=10.0, help="sessions arrive spread over this, s")
+    parser.add_argument("--load-timeout", type=float, default=120.0, help="longest wait for a page load, s")
+    parser.add_argument("--step-timeout", type=float, default=30.0, help="longest wait for one redraw, s")
+    parser.add_argument("--deadline", type=float, default=300.0, help="stop everything after this, s")
+    options = parser.parse_args(argv)
+    if not 1 <= options.sessions <= 60 or not 1 <= options.moves <= 20 or not 1 <= options.browsers <= 8:
+        parser.error("keep --sessions within 1-60, --moves within 1-20 and --browsers within 1-8")
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    missing = missing_browser_requirements()
+    if missing:
+        print("the load test needs " + " and ".join(missing), file=sys.stderr)
+        return 1
+    return asyncio.run(load_test(parse_options(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
