@@ -12,6 +12,7 @@ from surfaces import SurfaceError  # noqa: E402
 from ui import render, sidebar  # noqa: E402
 from viz.algorithms import ALGORITHM_ROWS, DirectionSeries, angle_figure, compass_figure  # noqa: E402
 from viz.colors import color_for  # noqa: E402
+from viz.denominators import FOCUS_LABELS  # noqa: E402
 
 DENOMINATORS_PAGE = "pages/denominators.py"
 NOISE_KEY, LANDSCAPE_KEY, LR_KEY, STEPS_KEY = "alg_noise", "alg_land", "alg_lr", "alg_steps"
@@ -44,7 +45,7 @@ def algorithms_side_by_side() -> None:
                     DENOMINATORS_PAGE,
                     label="see it live",
                     icon="➗",
-                    query_params={"den_focus": row.focus},
+                    query_params={"den_focus": FOCUS_LABELS[row.focus]},
                 )
         for column, latex in zip(columns[1:], (row.sgd, row.adam, row.adabelief), strict=True):
             with column:

@@ -14,6 +14,7 @@ from ui.presets import Preset  # noqa: E402
 from ui.run_settings import with_lr  # noqa: E402
 from ui.sidebar import apply_preset  # noqa: E402
 from viz.denominators import (  # noqa: E402
+    FOCUS_LABELS,
     DenominatorRun,
     clamp_step,
     inspector_rows,
@@ -26,15 +27,6 @@ from viz.denominators import (  # noqa: E402
 STEP_KEY = "den_t"  # the step scrubber (in the URL)
 FOCUS_KEY = "den_focus"  # the quantity a link from the algorithms page points at (in the URL)
 DEFAULT_STEP = 60
-FOCUS_CHOICES = {
-    "all": "everything",
-    "g": "g_t",
-    "m": "m_t",
-    "second": "v_t / s_t",
-    "denom": "denominator",
-    "step_size": "step size",
-    "update": "update Δθ_t",
-}
 INSPECTOR_ROW_FOCUS = {
     "g_t": "g",
     "m_t": "m",
@@ -104,8 +96,8 @@ def focus_control() -> str:
     return (
         st.radio(
             "Highlight",
-            options=list(FOCUS_CHOICES),
-            format_func=FOCUS_CHOICES.get,
+            options=list(FOCUS_LABELS),
+            format_func=FOCUS_LABELS.get,
             index=0,
             horizontal=True,
             key=FOCUS_KEY,

@@ -28,6 +28,18 @@ from viz.lecture import (
 
 Box = tuple[tuple[float, float], tuple[float, float]]
 
+# What the denominators page can highlight: key -> the label shown, which is also the URL value
+# (`den_focus=m_t`: Streamlit writes a bound radio's formatted option into the URL).
+FOCUS_LABELS = {
+    "all": "everything",
+    "g": "g_t",
+    "m": "m_t",
+    "second": "v_t or s_t",
+    "denom": "denominator",
+    "step_size": "step size",
+    "update": "update Δθ_t",
+}
+
 MAP_HEIGHT = 620
 SERIES_ROW_HEIGHT = 250
 ARROW_FRACTION = 0.12  # the longest update arrow is drawn this fraction of the map's diagonal
