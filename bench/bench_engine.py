@@ -22,8 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from optim_core import Adam, run, sweep  # noqa: E402
-from surfaces import get_surface  # noqa: E402
+from optim_core import Adam, run, sweep
+from surfaces import get_surface
 
 
 def reference_ns_per_step(surface, paths: int, steps: int) -> float:
@@ -63,7 +63,9 @@ def timed(label: str, function, point_steps: int, reference: float, repeats: int
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--batch", type=int, default=16_384)
     parser.add_argument("--steps", type=int, default=1_000)
     parser.add_argument("--reference-paths", type=int, default=5)
@@ -86,14 +88,24 @@ def main() -> None:
     reference = reference_ns_per_step(surface, args.reference_paths, args.steps)
     print(f"{'reference: torch.optim.Adam loop per path':<46} {reference:10.0f} ns/point-step")
 
-    timed("run, numpy (every step recorded)", lambda: run(surface, spec, starts, args.steps), point_steps, reference)
+    timed(
+        "run, numpy (every step recorded)",
+        lambda: run(surface, spec, starts, args.steps),
+        point_steps,
+        reference,
+    )
     timed(
         "run, torch cpu (every step recorded)",
         lambda: run(surface, spec, starts, args.steps, backend="torch"),
         point_steps,
         reference,
     )
-    timed("sweep, numpy (outcome only)", lambda: sweep(surface, spec, starts, args.steps), point_steps, reference)
+    timed(
+        "sweep, numpy (outcome only)",
+        lambda: sweep(surface, spec, starts, args.steps),
+        point_steps,
+        reference,
+    )
     timed(
         "sweep, torch cpu (outcome only)",
         lambda: sweep(surface, spec, starts, args.steps, backend="torch"),
@@ -101,21 +113,30 @@ def main() -> None:
         reference,
     )
     if not args.no_fused:
-        began = time.perf_counter()
-        sweep(surface, spec, starts, 2 * 10, backend="torch", fused=True)  # same shapes: no recompile
-        print(f"{'  (torch.compile of the fused chunk, once)':<46} {time.perf_counter() - began:10.1f} s")
-        timed(
-            "sweep, torch cpu fused (outcome only)",
-            lambda: sweep(surface, spec, starts, args.steps, backend="torch", fused=True),
-            point_steps,
-            reference,
-        )
+        for name, function in (("run", run), ("sweep", sweep)):
+            began = time.perf_counter()
+            function(
+                surface, spec, starts, 20, backend="torch", fused=True
+            )  # same shapes: no recompile later
+            label = f"  (torch.compile of the fused {name} chunk, once)"
+            print(f"{label:<46} {time.perf_counter() - began:10.1f} s")
+            timed(
+                f"{name}, torch cpu fused"
+                + (" (every step recorded)" if name == "run" else " (outcome only)"),
+                lambda function=function: function(
+                    surface, spec, starts, args.steps, backend="torch", fused=True
+                ),
+                point_steps,
+                reference,
+            )
     if torch.cuda.is_available():
         for fused in (False, True):
             label = "sweep, torch cuda" + (" fused" if fused else "")
             timed(
                 label,
-                lambda fused=fused: sweep(surface, spec, starts, args.steps, backend="torch", device="cuda", fused=fused),
+                lambda fused=fused: sweep(
+                    surface, spec, starts, args.steps, backend="torch", device="cuda", fused=fused
+                ),
                 point_steps,
                 reference,
             )

@@ -28,6 +28,10 @@ class ArrayOps:
             return math.sqrt(a)
         return self.xp.sqrt(a)
 
+    def power(self, base: Any, exponent: Any) -> Any:
+        """base ** exponent, for the per-step powers β^t of the bias corrections."""
+        return base**exponent
+
     def maximum(self, a: Any, b: Any) -> Any:
         return self.xp.maximum(a, b)
 
@@ -39,6 +43,12 @@ class ArrayOps:
             a = self.asarray(a)
             b = self.asarray(b)
         return self.xp.where(condition, a, b)
+
+    def empty(self, shape: tuple[int, ...]) -> Any:
+        """An uninitialised array of this backend's dtype on its device."""
+        if self.name == "torch":
+            return self.xp.empty(shape, dtype=self.dtype, device=self.device)
+        return np.empty(shape, dtype=self.dtype)
 
     def zeros_like(self, a: Any) -> Any:
         return self.xp.zeros_like(a)
@@ -56,6 +66,48 @@ class ArrayOps:
         if self.name == "torch":
             return a.detach().to("cpu").numpy()
         return np.asarray(a)
+
+
+@dataclass(frozen=True)
+class FusedTorchOps(ArrayOps):
+    """Torch ops for code traced by torch.compile.
+
+    β^t depends only on the step, but inductor would inline it into the elementwise kernel and call a
+    scalar pow for every element (ten times slower than the rest of the step). An opaque custom op
+    keeps it a single 0-d computation outside the kernel.
+    """
+
+    def __post_init__(self) -> None:
+        # Register the custom op now, outside any traced code (registration cannot be traced).
+        _scalar_power()
+
+    def power(self, base: Any, exponent: Any) -> Any:
+        return _scalar_power()(self.asarray(base), self.asarray(exponent))
+
+
+_SCALAR_POWER = None
+
+
+def _scalar_power() -> Any:
+    global _SCALAR_POWER
+    if _SCALAR_POWER is None:
+        import torch
+
+        # An explicit schema: this module's annotations are strings (from __future__ import annotations).
+        schema = "(Tensor base, Tensor exponent) -> Tensor"
+
+        @torch.library.custom_op("optimizer_lab::scalar_power", mutates_args=(), schema=schema)
+        def scalar_power(base: Any, exponent: Any) -> Any:
+            return torch.pow(base, exponent)
+
+        @scalar_power.register_fake
+        def _(base: Any, exponent: Any) -> Any:
+            return torch.empty(
+                torch.broadcast_shapes(base.shape, exponent.shape), dtype=base.dtype, device=base.device
+            )
+
+        _SCALAR_POWER = scalar_power
+    return _SCALAR_POWER
 
 
 def numpy_ops(dtype: str = "float64") -> ArrayOps:

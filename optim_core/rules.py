@@ -75,8 +75,8 @@ def sgd_update(hp: Any, state: State, grad: Any, t: int, ops: ArrayOps) -> tuple
 # Adam
 # ---------------------------------------------------------------------------------------------
 def adam_init(params: Any, ops: ArrayOps) -> State:
-    zeros = ops.zeros_like(params)
-    return {"m": zeros, "v": zeros, "v_max": zeros}
+    # Distinct arrays, never one shared zeros array: aliasing would make torch.compile recompile.
+    return {"m": ops.zeros_like(params), "v": ops.zeros_like(params), "v_max": ops.zeros_like(params)}
 
 
 def adam_update(hp: Any, state: State, grad: Any, t: int, ops: ArrayOps) -> tuple[State, StepRecord]:
@@ -90,8 +90,8 @@ def adam_update(hp: Any, state: State, grad: Any, t: int, ops: ArrayOps) -> tupl
     beta1, beta2 = hp.beta1, hp.beta2
     m = state["m"] + (grad - state["m"]) * (1 - beta1)
     v = state["v"] * beta2 + grad * grad * (1 - beta2)
-    bias_correction1 = 1 - beta1**t
-    bias_correction2_sqrt = ops.sqrt(1 - beta2**t)
+    bias_correction1 = 1 - ops.power(beta1, t)
+    bias_correction2_sqrt = ops.sqrt(1 - ops.power(beta2, t))
     v_max = ops.maximum(state["v_max"], v) if hp.amsgrad else state["v_max"]
     used = v_max if hp.amsgrad else v
     denom = ops.sqrt(used) / bias_correction2_sqrt + hp.eps
@@ -105,8 +105,7 @@ def adam_update(hp: Any, state: State, grad: Any, t: int, ops: ArrayOps) -> tupl
 # AdaBelief
 # ---------------------------------------------------------------------------------------------
 def adabelief_init(params: Any, ops: ArrayOps) -> State:
-    zeros = ops.zeros_like(params)
-    return {"m": zeros, "s": zeros, "s_max": zeros}
+    return {"m": ops.zeros_like(params), "s": ops.zeros_like(params), "s_max": ops.zeros_like(params)}
 
 
 def rectified_step_size(beta1: Any, beta2: Any, t: int, degenerated_to_sgd: bool, ops: ArrayOps) -> tuple:
@@ -118,7 +117,7 @@ def rectified_step_size(beta1: Any, beta2: Any, t: int, degenerated_to_sgd: bool
     ρ_t < 5:  an SGD-with-momentum step with r_t = 1 / (1 − β1^t), or no step (r_t = −1)
               when degenerated_to_sgd is False.
     """
-    beta2_t = beta2**t
+    beta2_t = ops.power(beta2, t)
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * t * beta2_t / (1 - beta2_t)
     adaptive = rho_t >= 5
@@ -126,8 +125,8 @@ def rectified_step_size(beta1: Any, beta2: Any, t: int, degenerated_to_sgd: bool
     safe_rho = ops.where(adaptive, rho_t, 5.0)
     adaptive_size = ops.sqrt(
         (1 - beta2_t) * (safe_rho - 4) / (rho_inf - 4) * (safe_rho - 2) / safe_rho * rho_inf / (rho_inf - 2)
-    ) / (1 - beta1**t)
-    sgd_size = 1.0 / (1 - beta1**t) if degenerated_to_sgd else -1.0
+    ) / (1 - ops.power(beta1, t))
+    sgd_size = 1.0 / (1 - ops.power(beta1, t)) if degenerated_to_sgd else -1.0
     return adaptive, ops.where(adaptive, adaptive_size, sgd_size)
 
 
@@ -147,8 +146,8 @@ def adabelief_update(hp: Any, state: State, grad: Any, t: int, ops: ArrayOps) ->
     m = state["m"] * beta1 + grad * (1 - beta1)
     residual = grad - m
     s = state["s"] * beta2 + residual * residual * (1 - beta2) + hp.eps
-    bias_correction1 = 1 - beta1**t
-    bias_correction2_sqrt = ops.sqrt(1 - beta2**t)
+    bias_correction1 = 1 - ops.power(beta1, t)
+    bias_correction2_sqrt = ops.sqrt(1 - ops.power(beta2, t))
     s_max = ops.maximum(state["s_max"], s) if hp.amsgrad else state["s_max"]
     used = s_max if hp.amsgrad else s
     if not hp.rectify:
@@ -174,8 +173,11 @@ def adabelief_update(hp: Any, state: State, grad: Any, t: int, ops: ArrayOps) ->
 # RMSProp
 # ---------------------------------------------------------------------------------------------
 def rmsprop_init(params: Any, ops: ArrayOps) -> State:
-    zeros = ops.zeros_like(params)
-    return {"v": zeros, "grad_average": zeros, "momentum_buffer": zeros}
+    return {
+        "v": ops.zeros_like(params),
+        "grad_average": ops.zeros_like(params),
+        "momentum_buffer": ops.zeros_like(params),
+    }
 
 
 def rmsprop_update(hp: Any, state: State, grad: Any, t: int, ops: ArrayOps) -> tuple[State, StepRecord]:

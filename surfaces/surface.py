@@ -160,6 +160,19 @@ class Surface:
         dx, dy = self._torch_grad
         return dx(x, y), dy(x, y)
 
+    def gradient_function(self, backend: str = "numpy") -> Callable[[Any, Any], tuple[Any, Any]]:
+        """A plain function (x, y) -> (df/dx, df/dy) for "numpy" or "torch", compiled callables bound now.
+
+        The engine's inner loop calls this instead of `grad` / `torch_grad`: no attribute look-up per
+        call, and nothing that torch.compile cannot trace (cached_property takes a lock).
+        """
+        dx, dy = self._torch_grad if backend == "torch" else self._numpy_grad
+
+        def gradient(x: Any, y: Any) -> tuple[Any, Any]:
+            return dx(x, y), dy(x, y)
+
+        return gradient
+
     # -- minima -----------------------------------------------------------------------------
     def distance_to_nearest_minimum(self, xy: Any) -> np.ndarray:
         """Euclidean distance from each point of `xy` (..., 2) to the nearest known minimum.

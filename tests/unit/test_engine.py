@@ -228,13 +228,25 @@ def test_zero_steps():
 
 
 def test_fused_sweep_matches_the_eager_sweep():
-    """The torch.compile'd chunks run the same rule: same outcome as the eager loop (two chunks + a tail)."""
+    """The torch.compile'd chunks run the same rule: the eager loop's outcome (2 chunks of 3 + 2 steps)."""
     surface = get_surface("rosenbrock")
     spec = AdaBelief(lr=np.array([1e-3, 1e-2, 5e-2, 3.0]))
-    eager = sweep(surface, spec, (-1.5, 2.0), 25, tol=0.5, backend="torch")
-    fused = sweep(surface, spec, (-1.5, 2.0), 25, tol=0.5, backend="torch", fused=True)
+    eager = sweep(surface, spec, (-1.5, 2.0), 8, tol=0.5, backend="torch")
+    fused = sweep(surface, spec, (-1.5, 2.0), 8, tol=0.5, backend="torch", fused=3)
     np.testing.assert_allclose(fused.final_xy, eager.final_xy, rtol=1e-12)
     np.testing.assert_array_equal(fused.steps_to_tolerance, eager.steps_to_tolerance)
     np.testing.assert_array_equal(fused.diverged_at, eager.diverged_at)
     with pytest.raises(ValueError, match="fused"):
         sweep(surface, spec, (-1.5, 2.0), 25, fused=True)
+
+
+def test_fused_run_matches_the_eager_run():
+    """Compiled chunks record exactly what the eager loop records (with noise: same draws, same order)."""
+    surface = get_surface("beale")
+    spec = Adam(lr=np.array([1e-3, 1e-2, 1e-1]), amsgrad=True)
+    eager = run(surface, spec, (-2.5, -2.5), 8, backend="torch", noise=0.1, seed=5)
+    fused = run(surface, spec, (-2.5, -2.5), 8, backend="torch", noise=0.1, seed=5, fused=3)
+    for name in ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size"):
+        np.testing.assert_allclose(getattr(fused, name), getattr(eager, name), rtol=1e-12, err_msg=name)
+    with pytest.raises(ValueError, match="fused"):
+        run(surface, spec, (-2.5, -2.5), 25, fused=True)

@@ -1,0 +1,192 @@
+"""One optimizer step for every run at once, and its torch.compile'd form over a chunk of steps.
+
+`advance` is the single step both `run` and `sweep` are made of, and `drive` their one loop:
+
+    g_t = ∇f(θ_{t−1}) (+ noise),   (state_t, record_t) = rule(hp, state_{t−1}, g_t, t),
+    θ_t = θ_{t−1} + record_t.update
+
+With `fused=True` on the torch backend, `compile_chunk` traces a chunk of calls of a step function
+with torch.compile: the gradient, the rule and the bookkeeping of those steps become a few fused
+elementwise kernels (no Python between the steps). The rule is still the one in `optim_core.rules`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from optim_core.backends import ArrayOps, FusedTorchOps
+from optim_core.optimizers import Optimizer
+from optim_core.rules import State, StepRecord
+
+FUSED_CHUNK = 10  # steps per compiled call: long enough to amortise the call, short enough to compile
+_COMPILED: OrderedDict[tuple, Any] = OrderedDict()
+_COMPILED_MAX = 16
+
+
+class NoiseSource:
+    """Gaussian gradient noise N(0, σ²), drawn on the host from one seeded generator.
+
+    Drawn on the host so that numpy and torch runs with the same seed see the same numbers, and in
+    step order, so that drawing k steps at once gives the same numbers as k single draws.
+    """
+
+    def __init__(self, sigma: float, seed: Any, batch: int, ops: ArrayOps) -> None:
+        self.sigma = float(sigma)
+        self.batch = batch
+        self.ops = ops
+        self.rng = np.random.default_rng(seed) if sigma > 0 else None
+
+    def draw(self, steps: int) -> Any:
+        """Noise for the next `steps` steps, shape (steps, 2, B); None when σ = 0."""
+        if self.rng is None:
+            return None
+        return self.ops.asarray(self.sigma * self.rng.standard_normal((steps, 2, self.batch)))
+
+
+def advance(
+    params: Any,
+    state: State,
+    t: Any,
+    noise: Any,
+    hp: Any,
+    optimizer: Optimizer,
+    gradient: Callable[[Any, Any], tuple[Any, Any]],
+    ops: ArrayOps,
+) -> tuple[Any, State, Any, StepRecord]:
+    """One step of every run: returns (θ_t, state_t, g_t, record_t)."""
+    gx, gy = gradient(params[0], params[1])
+    grad = ops.xp.stack((gx, gy))
+    if noise is not None:
+        grad = grad + noise
+    state, step = optimizer.update(hp, state, grad, t, ops)
+    return params + step.update, state, grad, step
+
+
+def hyperparameters_as_tensors(hp: Any, ops: ArrayOps) -> Any:
+    """Numeric Python hyperparameters as 0-d tensors, so that a new lr does not trigger a recompile."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        **{
+            key: ops.asarray(float(value))
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else value
+            for key, value in vars(hp).items()
+        }
+    )
+
+
+def fused_chunk_steps(fused: bool | int, backend: str) -> int:
+    """Steps per compiled chunk for the `fused` argument of run/sweep (0: not fused)."""
+    if fused is False or fused == 0:
+        return 0
+    if backend != "torch":
+        raise ValueError("fused needs backend='torch' (it uses torch.compile)")
+    if fused is True:
+        return FUSED_CHUNK
+    if not isinstance(fused, int) or fused < 1:
+        raise ValueError(
+            f"fused must be True, False or a number of steps per compiled chunk >= 1, not {fused!r}"
+        )
+    return fused
+
+
+def drive(
+    kind: str,
+    step_function: Callable[..., tuple[Any, Any]],
+    carry: Any,
+    steps: int,
+    hp: Any,
+    optimizer: Optimizer,
+    surface: Any,
+    ops: ArrayOps,
+    noise: NoiseSource,
+    chunk_steps: int = 0,
+    extra: tuple = (),
+    keep: Callable[[int, dict], None] | None = None,
+) -> Any:
+    """Run `step_function` for steps 1..steps and return the last carry.
+
+    With chunk_steps > 0 whole chunks go through the compiled chunk and the remainder runs eagerly; the
+    eager steps and the compiled chunks call the same `step_function`. `keep(first_step, outputs)` is
+    handed each step's (or chunk's) outputs, stacked along a leading step axis.
+    """
+    gradient = surface.gradient_function(ops.name)
+    t = 1
+    if chunk_steps and steps >= chunk_steps:
+        chunk = compile_chunk(kind, step_function, optimizer, surface, ops, chunk_steps)
+        tensor_hp = hyperparameters_as_tensors(hp, ops)
+        while t + chunk_steps - 1 <= steps:
+            carry, outputs = chunk(carry, ops.asarray(float(t)), noise.draw(chunk_steps), tensor_hp, *extra)
+            if keep is not None:
+                keep(t, outputs)
+            t += chunk_steps
+    with np.errstate(all="ignore"):
+        for step in range(t, steps + 1):
+            step_noise = noise.draw(1)
+            carry, output = step_function(
+                carry,
+                step,
+                None if step_noise is None else step_noise[0],
+                hp,
+                optimizer,
+                gradient,
+                ops,
+                *extra,
+            )
+            if keep is not None:
+                keep(step, {name: value[None] for name, value in output.items()})
+    return carry
+
+
+def compile_chunk(
+    kind: str,
+    step_function: Callable[..., Any],
+    optimizer: Optimizer,
+    surface: Any,
+    ops: ArrayOps,
+    chunk_steps: int,
+) -> Callable[..., Any]:
+    """torch.compile `step_function` run `chunk_steps` times, cached per optimizer variant and surface.
+
+    `step_function(carry, t, noise, hp, optimizer, gradient, ops, *extra) -> (carry, output)` is called
+    with t = t0, t0 + 1, ...; the compiled chunk returns the last carry and the outputs stacked along a
+    new first axis (or None when the step returns no output).
+    """
+    import torch
+
+    fused_ops = FusedTorchOps(ops.name, ops.xp, ops.device, ops.dtype)
+    flags = tuple(
+        (name, value)
+        for name, value in sorted(optimizer.flat_hyperparameters().items())
+        if isinstance(value, bool)
+    )
+    key = (kind, type(optimizer), flags, sp.srepr(surface.expr), str(ops.device), str(ops.dtype), chunk_steps)
+    if key in _COMPILED:
+        _COMPILED.move_to_end(key)
+        return _COMPILED[key]
+    gradient = surface.gradient_function("torch")
+
+    def chunk(carry: Any, t0: Any, noise: Any, hp: Any, *extra: Any) -> tuple[Any, Any]:
+        outputs = []
+        for i in range(chunk_steps):
+            step_noise = None if noise is None else noise[i]
+            carry, output = step_function(
+                carry, t0 + i, step_noise, hp, optimizer, gradient, fused_ops, *extra
+            )
+            outputs.append(output)
+        if outputs[0] is None:
+            return carry, None
+        stacked = {name: torch.stack([output[name] for output in outputs]) for name in outputs[0]}
+        return carry, stacked
+
+    compiled = torch.compile(chunk, dynamic=False)
+    _COMPILED[key] = compiled
+    while len(_COMPILED) > _COMPILED_MAX:
+        _COMPILED.popitem(last=False)
+    return compiled
