@@ -325,6 +325,10 @@ def body() -> None:
     if devices:
         where = "numpy on the CPU" if backend == "numpy" else f"torch on {', '.join(sorted(set(devices)))}"
         st.caption(f"Computed with {where}; results are cached, so returning to a grid is instant.")
+        if backend == "torch" and set(devices) == {"cpu"}:
+            st.caption(
+                "No GPU here: on a CPU the numpy backend is usually the faster one (bench/bench_sweep.py)."
+            )
 
 
 try:
