@@ -22,7 +22,7 @@ START_LIMIT = 1e3  # |x0|, |y0| of a typed start point
 
 MAX_FRAMES = 100  # animation frames, whatever the number of steps: keeps the figure small
 TAIL_STEPS = 8  # points behind each animated head
-CLICK_GRID_RESOLUTION = 51  # invisible markers per axis that catch clicks on the map
+CLICK_GRID_RESOLUTION = 35  # invisible markers per axis that catch clicks (each an SVG node: few, yet dense)
 
 RUN_CACHE_ENTRIES = 256  # runs kept, keyed by their settings
 SURFACE_CACHE_ENTRIES = 64  # compiled typed functions / landscapes kept

@@ -67,17 +67,21 @@ def _landscape_trace(lines: ContourLines) -> dict[str, Any]:
 
 
 def _click_grid_trace(domain: Box, resolution: int) -> dict[str, Any]:
-    """Invisible markers over the whole plot: clicks on contour lines give no selection event, these do."""
+    """Invisible markers over the whole plot: clicks on contour lines give no selection event, these do.
+
+    Marker size follows the spacing (about 420 px of plot across the grid) so every click lands on one.
+    """
     (x_min, x_max), (y_min, y_max) = domain
     gx, gy = np.meshgrid(np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution))
     invisible = {"opacity": 0}
+    marker_size = max(8, min(24, round(420 / max(resolution - 1, 1))))
     return {
         "type": "scatter",
         "mode": "markers",
         "name": "click to start here",
         "x": typed_array(gx.ravel()),
         "y": typed_array(gy.ravel()),
-        "marker": {"size": 10, "color": "rgba(0,0,0,0)", "opacity": 0},
+        "marker": {"size": marker_size, "color": "rgba(0,0,0,0)", "opacity": 0},
         "selected": {"marker": invisible},
         "unselected": {"marker": invisible},
         "hovertemplate": "click: start at (%{x:.2f}, %{y:.2f})<extra></extra>",

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.app.conftest import figure, map_figure, new_app, no_failure, path_traces, table
-from ui import limits, state
+from ui import RunRequest, limits, state
 from ui.presets import PRESETS
 from viz.colors import OPTIMIZER_COLORS
 from viz.encoding import decode
@@ -176,3 +176,76 @@ def test_the_3d_view_shows_every_run_on_the_surface(app):
     assert [t["line"]["color"] for t in spec["data"][1:4]] == [
         OPTIMIZER_COLORS[f] for f in ("sgd", "adam", "adabelief")
     ]
+
+
+def test_values_survive_a_trip_to_another_page_and_back(app):
+    other_pages = sorted(p.name for p in (REPO_ROOT / "pages").glob("*.py"))
+    if not other_pages:
+        pytest.skip("no other page exists yet")
+    app.slider(key=state.STEPS).set_value(800).run()
+    app.number_input(key=state.run_key(1, "lr")).set_value(0.02).run()
+    app.switch_page(f"pages/{other_pages[0]}").run()
+    no_failure(app)
+    assert app.session_state[state.STEPS] == 800
+    app.switch_page("app.py").run()
+    no_failure(app)
+    paths = path_traces(map_figure(app))
+    assert len(decode(paths[0]["x"])) == 801 and paths[1]["name"] == "Adam (lr=0.02)"
+
+
+def test_navigation_links_every_page_that_exists(app):
+    from ui.sidebar import PAGES
+
+    links = {link.proto.page for link in app.get("page_link")}  # url paths: "" for app.py, "sweeps", ...
+    for script, _label, _icon in PAGES:
+        url_path = "" if script == "app.py" else script.removeprefix("pages/").removesuffix(".py")
+        assert (url_path in links) == (REPO_ROOT / script).exists(), script
+
+
+def test_every_preset_is_a_valid_setup():
+    from surfaces import get_surface
+
+    for preset in PRESETS.values():
+        surface = get_surface(preset.surface)
+        (x_min, x_max), (y_min, y_max) = surface.domain
+        assert x_min <= preset.start[0] <= x_max and y_min <= preset.start[1] <= y_max, preset.key
+        assert 1 <= len(preset.runs) <= limits.MAX_RUNS and preset.steps <= limits.MAX_STEPS
+        for settings in preset.runs:
+            settings.to_optimizer()  # raises ValueError on an invalid setting
+
+
+def test_csv_export_has_every_step_of_every_run():
+    from ui.results import STEP_QUANTITIES, trajectories_csv
+    from ui.runs import compute_all
+
+    requests = [
+        RunRequest(i, settings, (1.0, 1.5), 20, 0.0, 0, "#000000", "solid")
+        for i, settings in enumerate(state.DEFAULT_RUNS)
+    ]
+    results = compute_all("beale", requests)
+    lines = trajectories_csv(results).splitlines()
+    header = lines[0].split(",")
+    assert header[:6] == ["run", "optimizer", "step", "x", "y", "loss"]
+    assert len(header) == 6 + 2 * len(STEP_QUANTITIES)
+    assert len(lines) == 1 + 3 * 21
+    first = lines[1].split(",")
+    assert first[2:5] == ["0", "1.0", "1.5"]
+    assert lines[21].split(",")[-1] == ""  # the last row of a run has no update
+
+
+def test_results_table_says_what_stopped_a_run():
+    from ui.results import markdown_table, status_text, table_rows
+    from ui.run_settings import with_lr
+    from ui.runs import compute_all
+
+    requests = [
+        RunRequest(0, with_lr("sgd", 1.0), (1.0, 1.5), 50, 0.0, 0, "#E69F00", "solid"),
+        RunRequest(1, with_lr("adam", 0.05), (1.0, 1.5), 50, 0.0, 0, "#0072B2", "solid"),
+    ]
+    results = compute_all("beale", requests)
+    rows = table_rows(results, 0.0, 1e-2)
+    assert rows[0]["status"].startswith("diverged at step") and rows[0]["stopped at step"] is not None
+    assert rows[1]["stopped at step"] is None
+    assert status_text(results[1], 1e-2).startswith("not within 0.01")
+    text = markdown_table(rows, ["🟧", "🟦"])
+    assert text.splitlines()[2].startswith("| 1 | 🟧 SGD (lr=1) |")

@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     wait_for_figure_change,
     wait_for_figures,
 )
+from ui import limits
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -69,7 +70,10 @@ def test_play_moves_the_heads_and_a_screenshot_is_saved(page: Page, base_url: st
 
 def test_clicking_the_map_sets_the_start(page: Page, base_url: str) -> None:
     open_playground(page, base_url)
-    target = (-2.16, -2.16)  # a point of the invisible click grid over Beale's box
+    spacing = 9.0 / (
+        limits.CLICK_GRID_RESOLUTION - 1
+    )  # the invisible click grid over Beale's box [-4.5, 4.5]²
+    target = (-4.5 + 9 * spacing, -4.5 + 9 * spacing)
     x, y = page.evaluate(
         f"""([x, y]) => {{
             const graph = {MAP};

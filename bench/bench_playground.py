@@ -1,0 +1,191 @@
+"""Playground speed and size figures (run on demand; never part of the test suite's pass/fail).
+
+    .venv/bin/python -m bench.bench_playground            # everything
+    .venv/bin/python -m bench.bench_playground --no-browser
+
+Prints:
+  1. script rerun (ms, median over repeats) on the default setup (3 optimizers × 500 steps): with nothing
+     changed, after one run's lr moves to a new value (that run recomputed), after Steps moves (all runs
+     recomputed); timed inside the script from its first line to its last, through AppTest;
+  2. bytes of the figures sent for 4 optimizers × 1,000 steps (the map's JSON, and all charts);
+  3. in Chromium against a real server: first load (navigation to the three figures drawn) on a cold and
+     a warm server, and slider move → chart updated (key press to the first animation frame after the
+     map was redrawn), median over several moves per slider.
+The machine's load average is printed too: timings on a busy shared machine are upper bounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+TIMED_APP = """
+import time as _bench_time
+_bench_start = _bench_time.perf_counter()
+_bench_path = {app!r}
+exec(compile(open(_bench_path, encoding="utf-8").read(), _bench_path, "exec"))
+import streamlit as _bench_st
+_bench_st.session_state.setdefault("_bench_ms", []).append((_bench_time.perf_counter() - _bench_start) * 1e3)
+"""
+
+
+def timed_app_dir() -> Path:
+    """A folder whose app.py times the real app.py (the other folders are links to the repository's)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-playground-"))
+    (folder / "app.py").write_text(TIMED_APP.format(app=str(REPO_ROOT / "app.py")), encoding="utf-8")
+    for name in ("ui", "viz", "optim_core", "surfaces", "pages", ".streamlit"):
+        if (REPO_ROOT / name).exists():
+            (folder / name).symlink_to(REPO_ROOT / name)
+    return folder
+
+
+def bench_rerun(repeats: int) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    folder = timed_app_dir()
+    try:
+        at = AppTest.from_file(str(folder / "app.py"), default_timeout=300).run()
+        assert not at.exception, at.exception
+        for _ in range(repeats):
+            at.run()
+        unchanged = at.session_state["_bench_ms"][1:]
+
+        lr_values = [0.011 + 0.001 * i for i in range(repeats)]  # each a new value: a cache miss
+        for value in lr_values:
+            at.number_input(key="r1_lr").set_value(value).run()
+        lr_moves = at.session_state["_bench_ms"][-repeats:]
+
+        for i in range(repeats):
+            at.slider(key="steps").set_value(510 + 10 * i).run()
+        steps_moves = at.session_state["_bench_ms"][-repeats:]
+        assert not at.exception, at.exception
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print("1. script rerun, default setup (3 optimizers × 500 steps), median ms over", repeats)
+    print(f"   nothing changed                 {statistics.median(unchanged):7.1f} ms")
+    print(f"   one run's lr moved (1 new run)   {statistics.median(lr_moves):7.1f} ms")
+    print(f"   Steps moved (3 new runs)         {statistics.median(steps_moves):7.1f} ms")
+
+
+def bench_figure_bytes() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
+    at.query_params.update({"runs": "4", "steps": "1000"})
+    at.run()
+    assert not at.exception, at.exception
+    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
+    map_spec = next(s for s in specs if '"contour lines of f"' in s)
+    figure = json.loads(map_spec)
+    paths = [t for t in figure["data"] if t.get("mode") == "lines" and t["name"] != "contour lines of f"]
+    print("2. figure size, 4 optimizers × 1,000 steps")
+    print(
+        f"   map (animated, {len(figure['frames'])} frames, {len(paths)} paths)  {len(map_spec) / 1e6:.3f} MB"
+    )
+    print(f"   all {len(specs)} charts together                {sum(map(len, specs)) / 1e6:.3f} MB")
+
+
+WATCH_JS = """
+() => {
+  window.__bench = {pressed: null, updated: null};
+  const signature = () => {
+    const graph = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+    return graph && graph.data ? graph.data : null;
+  };
+  let last = signature();
+  document.addEventListener('keydown', () => { window.__bench.pressed = performance.now(); }, true);
+  const tick = () => {
+    const now = signature();
+    if (now !== last) {
+      last = now;
+      if (window.__bench.pressed !== null && window.__bench.updated === null) {
+        window.__bench.updated = performance.now();
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+"""
+
+
+def bench_browser(moves: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.helpers import launch_chromium, running_app, wait_for_app_idle
+
+    print("3. real browser (Debian Chromium, headless), server started as `make run` starts it")
+    with running_app() as base_url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        loads = []
+        for _ in range(3):
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(base_url + "/", wait_until="domcontentloaded")
+            page.wait_for_function(
+                "document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length >= 3",
+                timeout=60_000,
+            )
+            loads.append(time.perf_counter() - start)
+            wait_for_app_idle(page)
+            if len(loads) < 3:
+                context.close()
+        print(f"   first load, cold server             {loads[0]:6.2f} s")
+        print(f"   first load, warm server (median 2)   {statistics.median(loads[1:]):6.2f} s")
+
+        def move_times(slider_label: str, keys: list[str], nth: int = 0) -> list[float]:
+            times = []
+            thumb = page.locator(f"[data-testid=stSlider] input[aria-label='{slider_label}']").nth(nth)
+            for key in keys:
+                page.evaluate(WATCH_JS)
+                thumb.focus()
+                page.keyboard.press(key)
+                page.wait_for_function("window.__bench.updated !== null", timeout=30_000)
+                times.append(page.evaluate("window.__bench.updated - window.__bench.pressed"))
+                wait_for_app_idle(page)
+                page.wait_for_timeout(200)
+            return times
+
+        page.locator("[data-testid=stExpander]").nth(1).click()  # open run 2 (Adam) to reach its lr slider
+        wait_for_app_idle(page)
+        half = max(1, moves // 2)
+        results = {
+            "lr of one run (log slider)": move_times(
+                "Learning rate (log scale)", ["ArrowLeft"] * half + ["ArrowRight"] * half, nth=1
+            ),
+            "Steps (+10 / −10)": move_times("Steps", ["ArrowRight"] * half + ["ArrowLeft"] * half),
+            "Animation speed": move_times("Animation speed", ["ArrowRight", "ArrowLeft"] * half),
+        }
+        browser.close()
+    print(f"   slider move → map redrawn, median (and max) over {2 * half} moves:")
+    for name, times in results.items():
+        print(f"     {name:30s} {statistics.median(times):7.0f} ms   (max {max(times):.0f} ms)")
+    every = [t for times in results.values() for t in times]
+    print(f"     all moves together              {statistics.median(every):7.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--moves", type=int, default=10)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    bench_rerun(args.repeats)
+    bench_figure_bytes()
+    if not args.no_browser:
+        bench_browser(args.moves)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
