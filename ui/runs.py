@@ -83,9 +83,15 @@ def compute(surface_id: str, request: RunRequest) -> RunResult:
             request, f"{CHOICES.get(settings.choice, settings.choice)} (invalid)", None, str(refusal)
         )
     seed = request.seed if request.noise > 0 else None
-    trajectory = _trajectory(
-        surface_id, settings.relevant(), request.start, request.steps, request.noise, seed
-    )
+    try:
+        trajectory = _trajectory(
+            surface_id, settings.relevant(), request.start, request.steps, request.noise, seed
+        )
+    except (
+        ValueError,
+        ArithmeticError,
+    ) as refusal:  # e.g. a start the core refuses: say so, never a traceback
+        return RunResult(request, optimizer.label, None, f"could not be run: {refusal}")
     return RunResult(request, optimizer.label, trajectory)
 
 

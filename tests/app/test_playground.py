@@ -249,3 +249,19 @@ def test_results_table_says_what_stopped_a_run():
     assert status_text(results[1], 1e-2).startswith("not within 0.01")
     text = markdown_table(rows, ["🟧", "🟦"])
     assert text.splitlines()[2].startswith("| 1 | 🟧 SGD (lr=1) |")
+
+
+def test_leaving_the_domain_is_labelled(app):
+    app.selectbox(key=state.SURFACE).set_value(state.CUSTOM).run()
+    app.text_input(key=state.EXPRESSION).set_value("log(x) + y**2").run()
+    app.number_input(key=state.START_X).set_value(0.5).run()
+    app.number_input(key=state.START_Y).set_value(0.5).run()
+    app.number_input(key=state.run_key(0, "lr")).set_value(
+        1.0
+    ).run()  # SGD jumps to x < 0, where log is undefined
+    no_failure(app)
+    sgd = table(app)[0]
+    assert sgd["status"] == f"left domain at step {sgd['stopped at step']}"
+    labels = [t.get("text") for t in map_figure(app)["data"] if t["name"].endswith("stopped")]
+    assert labels[0] == [f"SGD (lr=1): left domain at step {sgd['stopped at step']}"]
+    assert any("no minimum" in caption.value for caption in app.caption)  # no distance plot without minima

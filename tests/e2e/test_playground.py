@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tests.e2e.helpers import (
@@ -117,3 +118,45 @@ def test_a_shared_link_opens_the_same_view(page: Page, base_url: str) -> None:
     assert_no_exception(other)
     assert figure_fingerprint(other) == original, "the link should restore exactly the same figures"
     other.close()
+
+
+def test_csv_export_downloads_every_step(page: Page, base_url: str) -> None:
+    open_playground(page, base_url)
+    with page.expect_download() as download_info:
+        page.get_by_text("Trajectories and per-step states (CSV)").click()
+    lines = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("run,optimizer,step,x,y,loss,grad_x,grad_y")
+    assert len(lines) == 1 + 3 * 501
+    assert_no_exception(page)
+
+
+def test_exported_html_plays_offline(page: Page, tmp_path: Path) -> None:
+    import numpy as np
+
+    from viz.export import standalone_html
+    from viz.landscape import contour_lines, sample_grid
+    from viz.playground_figure import map_figure
+    from viz.runs import RunPicture
+
+    domain = ((-3.0, 3.0), (-3.0, 3.0))
+    t = np.linspace(0, 1, 201)
+    xy = np.stack([2.5 * (1 - t), 2.0 * (1 - t) ** 2], axis=1)
+    run = RunPicture("Adam (lr=0.1)", "#0072B2", "solid", xy, (xy**2).sum(1), np.hypot(*xy.T))
+    lines = contour_lines(sample_grid(lambda x, y: x**2 + y**2, domain, 60))
+    figure = map_figure(lines, domain, [(0.0, 0.0)], (2.5, 2.0), [run], frame_count=40)
+    html_file = tmp_path / "race.html"
+    html_file.write_text(standalone_html(figure, "offline race"), encoding="utf-8")
+
+    page.context.route("http*://**", lambda route: route.abort())  # no network: everything must be inline
+    page.goto(html_file.as_uri())
+    page.wait_for_function(
+        "document.querySelector('.js-plotly-plot') && "
+        "document.querySelector('.js-plotly-plot')._transitionData._frames.length === 40"
+    )
+    head = (
+        "() => { const g = document.querySelector('.js-plotly-plot'); const d = g.data[g.data.length - 1];"
+        " return [d.x[d.x.length - 1], d.y[d.y.length - 1]]; }"
+    )
+    before = page.evaluate(head)
+    page.get_by_text("▶ Play").first.click()
+    assert poll(page, head, lambda now: now != before) != before
