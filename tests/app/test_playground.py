@@ -265,3 +265,25 @@ def test_leaving_the_domain_is_labelled(app):
     labels = [t.get("text") for t in map_figure(app)["data"] if t["name"].endswith("stopped")]
     assert labels[0] == [f"SGD (lr=1): left domain at step {sgd['stopped at step']}"]
     assert any("no minimum" in caption.value for caption in app.caption)  # no distance plot without minima
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5])
+def test_a_run_cut_from_a_longer_one_equals_the_short_run(noise):
+    """The page computes runs in buckets of steps and cuts them: that must change nothing."""
+    from optim_core import run
+    from surfaces import get_surface
+    from ui.run_settings import with_lr
+    from ui.runs import STEP_BUCKET, first_steps
+
+    surface = get_surface("beale")
+    for settings in (with_lr("sgd", 1.0), with_lr("adabelief", 0.05)):  # one diverges, one does not
+        long = run(surface, settings.to_optimizer(), (1.0, 1.5), 2 * STEP_BUCKET, noise=noise, seed=3)
+        for steps in (1, 7, STEP_BUCKET + 10):
+            short = run(surface, settings.to_optimizer(), (1.0, 1.5), steps, noise=noise, seed=3)
+            cut = first_steps(long, steps)
+            assert cut.diverged_at == short.diverged_at and cut.stop_reason == short.stop_reason
+            for name in ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size"):
+                assert np.array_equal(getattr(cut, name), getattr(short, name), equal_nan=True), name
+            assert cut.final_loss == short.final_loss or (
+                np.isnan(cut.final_loss) and np.isnan(short.final_loss)
+            )
