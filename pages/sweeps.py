@@ -38,8 +38,8 @@ def _clicked_point(chart_key: str) -> list[float] | None:
     event = st.session_state.get(chart_key) or {}
     for point in event.get("selection", {}).get("points", []):
         data = point.get("customdata")
-        if isinstance(data, list | tuple) and len(data) == 2:
-            return [float(v) for v in data]
+        if isinstance(data, list | tuple) and len(data) >= 2:
+            return [float(v) for v in data[:2]]
     return None
 
 
@@ -301,7 +301,9 @@ def basin_view(side, resolution: int, settings: grids.SweepSettings) -> list[str
 
 def body() -> None:
     if st.session_state.pop(GO_TO_PLAYGROUND, False):
-        st.switch_page("app.py")
+        # query_params={} replaces this page's parameters; without it Streamlit tries to clear them and
+        # refuses because they are bound to widgets. The playground's widgets write their own back.
+        st.switch_page("app.py", query_params={})
     side = sidebar()
     st.title("Sweeps")
     st.markdown(

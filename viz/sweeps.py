@@ -27,6 +27,7 @@ METRICS = {
     "loss": "final loss (log10 of f − f_min)",
     "diverged": "step at which the run diverged",
 }
+COLORBAR_TITLES = {"steps": "steps", "loss": "log10 gap", "diverged": "diverged at"}
 PARAMETER_LABELS = {
     "lr": "learning rate α",
     "beta1": "β1",
@@ -79,13 +80,21 @@ def metric_grid(outcome: Any, metric: str, min_value: float | None) -> np.ndarra
 
 
 def _click_grid(
-    x_positions: np.ndarray, y_positions: np.ndarray, x_values: np.ndarray, y_values: np.ndarray, hover: str
+    x_positions: np.ndarray,
+    y_positions: np.ndarray,
+    x_values: np.ndarray,
+    y_values: np.ndarray,
+    cell_values: np.ndarray,
+    hover: str,
+    empty_text: str = "none",
 ) -> dict[str, Any]:
-    """Invisible markers at (a subsample of) the cell centres; customdata = the setting (x value, y value)."""
+    """Invisible markers at (a subsample of) the cell centres; customdata = (x value, y value, the cell's
+    number). The heatmaps under them skip hover, so a click lands on a marker, which reports a selection."""
     columns = np.unique(np.linspace(0, len(x_positions) - 1, min(len(x_positions), CLICK_GRID_MAX)).round())
     rows = np.unique(np.linspace(0, len(y_positions) - 1, min(len(y_positions), CLICK_GRID_MAX)).round())
     columns, rows = columns.astype(int), rows.astype(int)
     grid_columns, grid_rows = np.meshgrid(columns, rows)
+    cells = np.asarray(cell_values, dtype=np.float64)[grid_rows.ravel(), grid_columns.ravel()]
     invisible = {"opacity": 0}
     return {
         "type": "scatter",
@@ -93,10 +102,13 @@ def _click_grid(
         "name": "click a cell",
         "x": typed_array(x_positions[grid_columns.ravel()]),
         "y": typed_array(y_positions[grid_rows.ravel()]),
-        "customdata": np.stack(
-            (x_values[grid_columns.ravel()], y_values[grid_rows.ravel()]), axis=1
-        ).tolist(),
-        "marker": {"size": 12, "color": "rgba(0,0,0,0)", "opacity": 0},
+        "customdata": [
+            [float(x), float(y), None if not np.isfinite(v) else float(v)]
+            for x, y, v in zip(
+                x_values[grid_columns.ravel()], y_values[grid_rows.ravel()], cells, strict=True
+            )
+        ],
+        "marker": {"size": 14, "color": "rgba(0,0,0,0)", "opacity": 0},
         "selected": {"marker": invisible},
         "unselected": {"marker": invisible},
         "hovertemplate": hover,
@@ -153,18 +165,21 @@ def heatmap_figure(
             "colorscale": "Viridis",
             "reversescale": metric == "steps",  # fewer steps = brighter
             "colorbar": {
-                "title": {"text": METRICS[metric], "side": "right", "font": {"size": 16}},
+                "title": {"text": COLORBAR_TITLES[metric], "side": "top", "font": {"size": 16}},
                 "tickfont": {"size": 15},
+                "thickness": 18,
             },
-            "hovertemplate": f"{METRICS[metric]}: " + "%{z:.4g}<extra></extra>",
+            "hoverinfo": "skip",
         },
     ]
     hover = (
         f"{PARAMETER_LABELS.get(x_parameter, x_parameter)} = %{{customdata[0]:.3g}}<br>"
         f"{PARAMETER_LABELS.get(y_parameter, y_parameter)} = %{{customdata[1]:.5g}}<br>"
+        f"{METRICS[metric]}: %{{customdata[2]}}<br>"
         "click: open in the playground<extra></extra>"
     )
-    traces.append(_click_grid(x, y, outcome.x_values, outcome.y_values, hover))
+    empty = {"steps": "never (or diverged)", "loss": "diverged", "diverged": "never"}[metric]
+    traces.append(_click_grid(x, y, outcome.x_values, outcome.y_values, z, hover, empty))
     counts = (
         f"reached {int((outcome.steps_to_tolerance >= 0).sum())}, diverged {int(diverged.sum())} "
         f"of {diverged.size} runs"
@@ -172,14 +187,27 @@ def heatmap_figure(
     layout = base_layout(
         title,
         HEATMAP_HEIGHT,
-        xaxis=axis(PARAMETER_LABELS.get(x_parameter, x_parameter), **axis_ticks(outcome.x_values, x_scale)),
-        yaxis=axis(PARAMETER_LABELS.get(y_parameter, y_parameter), **axis_ticks(outcome.y_values, y_scale)),
+        xaxis=axis(
+            PARAMETER_LABELS.get(x_parameter, x_parameter),
+            range=cell_edges(x),
+            **axis_ticks(outcome.x_values, x_scale),
+        ),
+        yaxis=axis(
+            PARAMETER_LABELS.get(y_parameter, y_parameter),
+            range=cell_edges(y),
+            **axis_ticks(outcome.y_values, y_scale),
+        ),
         annotations=[_footnote(counts + " · black: diverged · grey: never within tol")],
-        clickmode="event+select",
-        dragmode=False,
     )
     layout["margin"] = {"l": 90, "r": 30, "t": 90, "b": 110}
     return {"data": traces, "layout": layout}
+
+
+def cell_edges(centres: np.ndarray) -> list[float]:
+    """The outer edges of a heatmap's first and last cells (the axis range that fits it exactly)."""
+    centres = np.asarray(centres, dtype=np.float64)
+    half = (centres[-1] - centres[0]) / (2 * max(len(centres) - 1, 1))
+    return [float(centres[0] - half), float(centres[-1] + half)]
 
 
 def _footnote(text: str) -> dict[str, Any]:
@@ -228,8 +256,7 @@ def basin_figure(
             "zmax": count - 0.5,
             "colorscale": _basin_colorscale(count),
             "showscale": False,
-            "hovertemplate": "start (%{x:.3g}, %{y:.3g})<br>minimum #%{z:.0f} "
-            "(−1: none reached, −2: diverged)<extra></extra>",
+            "hoverinfo": "skip",
         },
         {
             "type": "scatter",
@@ -269,7 +296,9 @@ def basin_figure(
             outcome.y_values,
             outcome.x_values,
             outcome.y_values,
-            "start (%{customdata[0]:.3g}, %{customdata[1]:.3g})<br>click: race from here<extra></extra>",
+            codes,
+            "start (%{customdata[0]:.3g}, %{customdata[1]:.3g})<br>minimum #%{customdata[2]} "
+            "(−1: none reached, −2: diverged)<br>click: race from here<extra></extra>",
         )
     )
     reached = [int((outcome.basin == k).sum()) for k in range(len(minima))]
@@ -281,16 +310,14 @@ def basin_figure(
     layout = base_layout(
         title,
         HEATMAP_HEIGHT + 60,
-        xaxis=axis("start x", range=[float(outcome.x_values[0]), float(outcome.x_values[-1])]),
+        xaxis=axis("start x", range=cell_edges(outcome.x_values)),
         yaxis=axis(
             "start y",
-            range=[float(outcome.y_values[0]), float(outcome.y_values[-1])],
+            range=cell_edges(outcome.y_values),
             scaleanchor="x",
             scaleratio=1,
         ),
         annotations=[_footnote(footnote)],
-        clickmode="event+select",
-        dragmode=False,
     )
     layout["margin"] = {"l": 90, "r": 30, "t": 90, "b": 110}
     return {"data": traces, "layout": layout}
