@@ -163,7 +163,7 @@ def bench_browser(moves: int) -> None:
                 "Learning rate (log scale)", ["ArrowLeft"] * half + ["ArrowRight"] * half, nth=1
             ),
             "Steps (+10 / −10)": move_times("Steps", ["ArrowRight"] * half + ["ArrowLeft"] * half),
-            "Animation speed": move_times("Animation speed", ["ArrowRight", "ArrowLeft"] * half),
+            "Gradient noise σ (all runs new)": move_times("Gradient noise σ", ["ArrowRight"] * (2 * half)),
         }
         browser.close()
     print(f"   slider move → map redrawn, median (and max) over {2 * half} moves:")

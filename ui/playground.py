@@ -16,8 +16,7 @@ from viz.playground_figure import map_figure
 from viz.surface3d import surface_figure
 
 MAP_KEY = "map"
-FULL_ANIMATION_MS = 6_000  # one pass through all frames at speed 1×
-SPEEDS = [0.25, 0.5, 1.0, 2.0, 4.0]
+FULL_ANIMATION_MS = 6_000  # one pass through all frames at 1× (the map's own buttons play ½×, 2×, 4×)
 TOLERANCES = [1e-4, 1e-3, 1e-2, 1e-1, 0.5]
 VIEWS = {"map": "2D map", "3d": "3D surface"}
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False}
@@ -35,15 +34,9 @@ def _on_map_click() -> None:
             return
 
 
-def frame_duration_ms(frame_count: int, speed: float) -> int:
-    return max(16, round(FULL_ANIMATION_MS / max(frame_count, 1) / speed))
-
-
-def build_map(side: SidebarState, results: list[RunResult], speed: float) -> dict:
+def build_map(side: SidebarState, results: list[RunResult]) -> dict:
     surface = side.surface
     pictures = [picture(result) for result in results if result.trajectory is not None]
-    steps = max((p.steps for p in pictures), default=0)
-    frames = min(limits.MAX_FRAMES, steps + 1)
     return map_figure(
         landscape_lines(side.surface_id),
         surface.domain,
@@ -52,7 +45,7 @@ def build_map(side: SidebarState, results: list[RunResult], speed: float) -> dic
         pictures,
         frame_count=limits.MAX_FRAMES,
         tail=limits.TAIL_STEPS,
-        frame_duration_ms=frame_duration_ms(frames, speed),
+        full_animation_ms=FULL_ANIMATION_MS,
         click_grid_resolution=limits.CLICK_GRID_RESOLUTION,
         view_key=side.surface_id,
     )
@@ -80,7 +73,7 @@ def header(side: SidebarState, results: list[RunResult]) -> None:
             st.warning(f"Run {result.request.index + 1} was not run: {result.error}", icon="⚠️")
 
 
-def view_controls() -> tuple[str, float, float]:
+def view_controls() -> tuple[str, float]:
     left, middle, right = st.columns([2, 1.2, 1.2])
     view = left.radio(
         "View",
@@ -92,14 +85,7 @@ def view_controls() -> tuple[str, float, float]:
         bind="query-params",
         label_visibility="collapsed",
     )
-    speed = middle.select_slider(
-        "Animation speed",
-        options=SPEEDS,
-        value=state.DEFAULTS[state.SPEED],
-        format_func=lambda v: f"{v:g}×",
-        key=state.SPEED,
-        bind="query-params",
-    )
+    middle.caption("Under the map: Play, Pause, ½× 2× 4× speed, and a slider to scrub through the steps.")
     tolerance = right.select_slider(
         "“Reached” means within",
         options=TOLERANCES,
@@ -109,7 +95,7 @@ def view_controls() -> tuple[str, float, float]:
         bind="query-params",
         help="Distance to the nearest known minimum that counts as reaching it (results table).",
     )
-    return view or "map", float(speed), float(tolerance)
+    return view or "map", float(tolerance)
 
 
 def results_table(side: SidebarState, results: list[RunResult], tolerance: float) -> None:
@@ -121,7 +107,7 @@ def results_table(side: SidebarState, results: list[RunResult], tolerance: float
     st.markdown(markdown_table(rows, marks))
 
 
-def exports(side: SidebarState, results: list[RunResult], speed: float) -> None:
+def exports(side: SidebarState, results: list[RunResult]) -> None:
     left, right = st.columns(2)
     name = side.surface_id.replace(":", "_")[:40] if not side.surface_id.startswith("custom:") else "custom"
     left.download_button(
@@ -134,7 +120,7 @@ def exports(side: SidebarState, results: list[RunResult], speed: float) -> None:
     )
     right.download_button(
         "⬇ Animated figure (HTML, plays offline)",
-        data=lambda: standalone_html(build_map(side, results, speed), f"Optimizer Lab: {side.surface.name}"),
+        data=lambda: standalone_html(build_map(side, results), f"Optimizer Lab: {side.surface.name}"),
         file_name=f"optimizer-lab-{name}.html",
         mime="text/html",
         on_click="ignore",
@@ -146,7 +132,7 @@ def playground(side: SidebarState) -> None:
     """Draw the page body for the runs the sidebar defines."""
     results = compute_all(side.surface_id, side.runs)
     header(side, results)
-    view, speed, tolerance = view_controls()
+    view, tolerance = view_controls()
     main, curves = st.columns([3, 2], gap="medium")
     with main:
         if view == "3d":
@@ -155,7 +141,7 @@ def playground(side: SidebarState) -> None:
             )
         else:
             st.plotly_chart(
-                PrebuiltFigure(build_map(side, results, speed)),
+                PrebuiltFigure(build_map(side, results)),
                 key=MAP_KEY,
                 on_select=_on_map_click,
                 selection_mode="points",
@@ -171,4 +157,4 @@ def playground(side: SidebarState) -> None:
         else:
             st.caption("This surface lists no minimum, so there is no distance to plot.")
     results_table(side, results, tolerance)
-    exports(side, results, speed)
+    exports(side, results)

@@ -26,7 +26,6 @@ NOISE = "noise"  # gradient noise σ
 SEED = "seed"
 RUN_COUNT = "runs"
 VIEW = "view"  # "map" or "3d"
-SPEED = "speed"  # animation speed factor
 TOLERANCE = "tol"  # distance that counts as "reached the minimum" in the results table
 
 CUSTOM = "custom"
@@ -41,7 +40,6 @@ DEFAULTS: dict[str, Any] = {
     SEED: 0,
     RUN_COUNT: 3,
     VIEW: "map",
-    SPEED: 1.0,
     TOLERANCE: 1e-2,
 }
 

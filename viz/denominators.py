@@ -40,7 +40,7 @@ FOCUS_LABELS = {
     "update": "update Δθ_t",
 }
 
-MAP_HEIGHT = 620
+MAP_HEIGHT = 680
 SERIES_ROW_HEIGHT = 250
 ARROW_FRACTION = 0.12  # the longest update arrow is drawn this fraction of the map's diagonal
 
@@ -206,7 +206,7 @@ def map_figure(
         annotations=annotations,
         uirevision="denominators-map",
     )
-    layout["margin"] = {"l": 80, "r": 20, "t": 110, "b": 100}
+    layout["margin"] = {"l": 80, "r": 20, "t": 150, "b": 100}
     return {"data": traces, "layout": layout}
 
 
@@ -218,9 +218,9 @@ SERIES_ROWS: tuple[tuple[str, str, bool], ...] = (
     ("update", "update Δθ_t", False),
 )
 ROW_TITLES = {
-    "denom": "Denominator per axis: √v̂_t (Adam), √ŝ_t (AdaBelief)",
-    "step_size": "Effective step size per axis",
-    "update": "Update actually taken",
+    "denom": "denominator √v̂_t or √ŝ_t",
+    "step_size": "effective step size",
+    "update": "update Δθ_t",
 }
 
 
@@ -241,7 +241,7 @@ def time_series_figure(runs: Sequence[DenominatorRun], step: int, focus: str | N
     layout = base_layout(
         f"Inside the denominators, per axis (cursor at step t = {step})", SERIES_ROW_HEIGHT * rows + 160
     )
-    layout["margin"] = {"l": 110, "r": 30, "t": 130, "b": 70}
+    layout["margin"] = {"l": 120, "r": 30, "t": 150, "b": 70}
     traces: list[dict[str, Any]] = []
     annotations = []
     shapes = []
@@ -262,7 +262,9 @@ def time_series_figure(runs: Sequence[DenominatorRun], step: int, focus: str | N
                 exponentformat="power",
             )
             annotations.append(
-                subplot_title(f"{ROW_TITLES[key]}: {axis_label}", x_domain, y_domain[1], bold=key == focus)
+                subplot_title(
+                    f"{ROW_TITLES[key]}, axis {axis_label}", x_domain, y_domain[1], bold=key == focus
+                )
             )
             shapes.append(cursor_line(index, step))
             for run in runs:
@@ -287,7 +289,7 @@ def time_series_figure(runs: Sequence[DenominatorRun], step: int, focus: str | N
                 )
     layout["annotations"] = annotations
     layout["shapes"] = shapes
-    layout["legend"]["y"] = 1.06
+    layout["legend"]["y"] = 1.05
     return {"data": traces, "layout": layout}
 
 
@@ -300,7 +302,7 @@ def spread_figure(runs: Sequence[DenominatorRun], step: int) -> dict[str, Any]:
     layout = base_layout(
         f"Gradient g_t, prediction m_t and the band m_t ± √(second moment) (cursor at t = {step})", 460
     )
-    layout["margin"] = {"l": 90, "r": 30, "t": 130, "b": 70}
+    layout["margin"] = {"l": 90, "r": 30, "t": 170, "b": 70}
     traces: list[dict[str, Any]] = []
     annotations = []
     shapes = []
@@ -363,7 +365,7 @@ def spread_figure(runs: Sequence[DenominatorRun], step: int) -> dict[str, Any]:
                 )
     layout["annotations"] = annotations
     layout["shapes"] = shapes
-    layout["legend"]["y"] = 1.08
+    layout["legend"]["y"] = 1.12
     return {"data": traces, "layout": layout}
 
 
@@ -408,7 +410,7 @@ def update_formula_latex(values: Any, axis_index: int) -> str:
     lhs = rf"\Delta {a}_{{{t}}}"
     name = values.optimizer_name
     if not values.defined:
-        return lhs + r" = \text{undefined (the run had stopped)}"
+        return _aligned(lhs, r"\text{undefined (the run had stopped)}")
     plain = not values.variant
     if name in ("adam", "adabelief") and plain and values.lr is not None and values.beta1 is not None:
         letter = values.symbol
@@ -423,24 +425,35 @@ def update_formula_latex(values: Any, axis_index: int) -> str:
             rf"\frac{{{latex_number(m)}}}{{\sqrt{{{latex_number(moment)}/(1-{latex_number(beta2)}^{{{t}}})}}"
             rf"+{latex_number(values.eps)}}}"
         )
-        return rf"{lhs} = {symbolic} = {numbers} = {latex_number(update)}"
+        return _aligned(lhs, symbolic, numbers, latex_number(update))
     if name == "sgd" and plain and values.lr is not None:
-        return (
-            rf"{lhs} = -\alpha\, g_{{{t},{a}}} = -{latex_number(values.lr)}\cdot {_factor(g)}"
-            rf" = {latex_number(update)}"
+        return _aligned(
+            lhs,
+            rf"-\alpha\, g_{{{t},{a}}}",
+            rf"-{latex_number(values.lr)}\cdot {_factor(g)}",
+            latex_number(update),
         )
     if name in ("rmsprop", "adagrad") and plain and values.lr is not None:
         rate = r"\alpha" if name == "rmsprop" else r"\alpha_t"
-        return (
-            rf"{lhs} = -{rate}\,\frac{{g_{{{t},{a}}}}}{{\sqrt{{v_{{{t},{a}}}}}+\epsilon}}"
-            rf" = -{latex_number(size * denom)}\cdot\frac{{{latex_number(g)}}}"
-            rf"{{{latex_number(denom)}}} = {latex_number(update)}"
+        return _aligned(
+            lhs,
+            rf"-{rate}\,\frac{{g_{{{t},{a}}}}}{{\sqrt{{v_{{{t},{a}}}}}+\epsilon}}",
+            rf"-{latex_number(size * denom)}\cdot\frac{{{latex_number(g)}}}{{{latex_number(denom)}}}",
+            latex_number(update),
         )
     # Variants (AMSGrad, rectified, momentum, Nesterov, centered): the identity every rule satisfies.
-    return (
-        rf"{lhs} = -\eta_{{{t},{a}}}\, m_{{{t},{a}}} = -{latex_number(size)}\cdot {_factor(m)}"
-        rf" = {latex_number(update)}\quad\text{{({values.variant or 'see the rule'})}}"
+    return _aligned(
+        lhs,
+        rf"-\eta_{{{t},{a}}}\, m_{{{t},{a}}}\quad\text{{({values.variant or 'see the rule'})}}",
+        rf"-{latex_number(size)}\cdot {_factor(m)}",
+        latex_number(update),
     )
+
+
+def _aligned(lhs: str, *right_hand_sides: str) -> str:
+    """lhs = the rule, then = each further form on its own line (fits a narrow column)."""
+    lines = " \\\\ ".join(f"&= {side}" for side in right_hand_sides)
+    return rf"\begin{{aligned}} {lhs} {lines} \end{{aligned}}"
 
 
 def inspector_rows(values: Any) -> list[dict[str, str]]:

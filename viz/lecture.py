@@ -20,16 +20,24 @@ GRID_COLOR = "rgba(0, 0, 0, 0.08)"
 def base_layout(title: str, height: int, **extra: Any) -> dict[str, Any]:
     """Title, fonts, white background, legend on top: the common part of every teaching figure."""
     layout: dict[str, Any] = {
-        "title": {"text": title, "font": {"size": TITLE_SIZE}, "x": 0.0, "xanchor": "left"},
+        "title": {
+            "text": title,
+            "font": {"size": TITLE_SIZE},
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 0.99,
+            "yref": "container",
+            "yanchor": "top",
+        },
         "font": {"size": FONT_SIZE, "family": FONT_FAMILY, "color": "#111111"},
         "height": height,
-        "margin": {"l": 90, "r": 30, "t": 100, "b": 70},
+        "margin": {"l": 90, "r": 30, "t": 130, "b": 70},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "legend": {
             "orientation": "h",
             "x": 0.0,
-            "y": 1.0,
+            "y": 1.02,
             "yanchor": "bottom",
             "xanchor": "left",
             "font": {"size": FONT_SIZE},

@@ -178,26 +178,43 @@ def _head_trace(run: RunPicture, index: int, points: np.ndarray, tail: int) -> d
     }
 
 
-def _animation_controls(steps_shown: np.ndarray, frame_duration_ms: int) -> dict[str, Any]:
+PLAYBACK_SPEEDS: tuple[tuple[str, float], ...] = (("▶ Play", 1.0), ("½×", 0.5), ("2×", 2.0), ("4×", 4.0))
+
+
+def _animation_controls(steps_shown: np.ndarray, full_animation_ms: int) -> dict[str, Any]:
+    """Play buttons at several speeds, pause, and a step scrubber, all client-side (no rerun).
+
+    One pass through every frame takes `full_animation_ms` at 1×; the other buttons play from the
+    current frame at that many times the speed.
+    """
     still = {"duration": 0, "redraw": False}
-    play = {
-        "label": "▶ Play",
-        "method": "animate",
-        "args": [
-            None,
-            {
-                "frame": {"duration": frame_duration_ms, "redraw": False},
-                "transition": {"duration": 0},
-                "fromcurrent": True,
-                "mode": "immediate",
-            },
-        ],
-    }
+    frame_ms = full_animation_ms / max(len(steps_shown), 1)
+
+    def play(label: str, speed: float) -> dict[str, Any]:
+        return {
+            "label": label,
+            "method": "animate",
+            "args": [
+                None,
+                {
+                    "frame": {"duration": max(10, round(frame_ms / speed)), "redraw": False},
+                    "transition": {"duration": 0},
+                    "fromcurrent": True,
+                    "mode": "immediate",
+                },
+            ],
+        }
+
     pause = {
         "label": "❚❚ Pause",
         "method": "animate",
         "args": [[None], {"frame": still, "transition": {"duration": 0}, "mode": "immediate"}],
     }
+    buttons = [
+        play(*PLAYBACK_SPEEDS[0]),
+        pause,
+        *(play(label, speed) for label, speed in PLAYBACK_SPEEDS[1:]),
+    ]
     return {
         "updatemenus": [
             {
@@ -205,19 +222,19 @@ def _animation_controls(steps_shown: np.ndarray, frame_duration_ms: int) -> dict
                 "direction": "left",
                 "showactive": False,
                 "x": 0.0,
-                "y": -0.11,
+                "y": -0.13,
                 "xanchor": "left",
                 "yanchor": "top",
                 "pad": {"t": 0, "r": 10},
-                "buttons": [play, pause],
+                "buttons": buttons,
             }
         ],
         "sliders": [
             {
                 "active": 0,
-                "x": 0.2,
-                "len": 0.8,
-                "y": -0.09,
+                "x": 0.0,
+                "len": 1.0,
+                "y": -0.2,
                 "yanchor": "top",
                 "pad": {"t": 0},
                 "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"},
@@ -247,7 +264,7 @@ def map_figure(
     *,
     frame_count: int = 100,
     tail: int = 8,
-    frame_duration_ms: int = 60,
+    full_animation_ms: int = 6_000,
     click_grid_resolution: int = 51,
     title: str = "",
     view_key: str = "",
@@ -286,14 +303,14 @@ def map_figure(
     aspect = (x_max - x_min) / (y_max - y_min)
     layout: dict[str, Any] = {
         "height": FIGURE_HEIGHT,
-        "margin": {"l": 50, "r": 20, "t": 40 if title else 10, "b": 110},
+        "margin": {"l": 50, "r": 20, "t": 40 if title else 10, "b": 160},
         "xaxis": {"range": [x_min, x_max], "title": {"text": "x"}, "zeroline": False},
         "yaxis": {"range": [y_min, y_max], "title": {"text": "y"}, "zeroline": False},
         "hovermode": "closest",
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         "plot_bgcolor": "white",
         "uirevision": view_key or "map",
-        **_animation_controls(shown, frame_duration_ms),
+        **_animation_controls(shown, full_animation_ms),
     }
     if 1 / 3 <= aspect <= 3:
         # Equal units on both axes: a 45° step must look like 45° (the |x|+|y| lesson depends on it).

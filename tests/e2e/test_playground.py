@@ -60,10 +60,10 @@ def test_play_moves_the_heads_and_a_screenshot_is_saved(page: Page, base_url: st
     open_playground(page, base_url)
     before = page.evaluate(HEADS_JS)
     assert len(before) == 3 and all(head == [1.0, 1.5] for head in before)  # all start together
-    page.get_by_text("▶ Play").first.click()
+    page.get_by_text("▶ Play", exact=True).first.click()
     moved = poll(page, HEADS_JS, lambda heads: heads != before)
     assert moved != before, "pressing Play should move the optimizers' heads"
-    page.get_by_text("Pause").first.click()
+    page.get_by_text("❚❚ Pause", exact=True).first.click()
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS_DIR / "playground.png"), full_page=True)
     assert (ARTIFACTS_DIR / "playground.png").stat().st_size > 10_000
@@ -158,5 +158,5 @@ def test_exported_html_plays_offline(page: Page, tmp_path: Path) -> None:
         " return [d.x[d.x.length - 1], d.y[d.y.length - 1]]; }"
     )
     before = page.evaluate(head)
-    page.get_by_text("▶ Play").first.click()
+    page.get_by_text("▶ Play", exact=True).first.click()
     assert poll(page, head, lambda now: now != before) != before

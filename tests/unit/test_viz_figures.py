@@ -110,6 +110,17 @@ def test_map_figure_is_valid_plotly_and_animates_only_the_heads(lines):
     assert np.allclose(decode(paths[0]["x"]), runs[0].xy[:, 0], atol=1e-6)
 
 
+def test_play_buttons_offer_speeds_and_pause(lines):
+    figure = map_figure(
+        lines, DOMAIN, [], (2.5, 0.0), [spiral_run(300)], frame_count=50, full_animation_ms=5000
+    )
+    buttons = {
+        b["label"]: b["args"][1]["frame"]["duration"] for b in figure["layout"]["updatemenus"][0]["buttons"]
+    }
+    assert buttons["▶ Play"] == 100 and buttons["½×"] == 200 and buttons["2×"] == 50 and buttons["4×"] == 25
+    assert buttons["❚❚ Pause"] == 0
+
+
 def test_map_figure_labels_a_stopped_run_inside_the_view(lines):
     run = spiral_run(100, stop_at=30)
     run.xy[30] = [50.0, -80.0]  # the last finite point is far outside the box
