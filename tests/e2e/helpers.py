@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -290,17 +290,23 @@ def wait_for_figures(page: Page, minimum: int = 1, timeout_ms: int = 20_000) -> 
         page.wait_for_timeout(100)
 
 
-# Serializes what each drawn figure shows: trace data and layout, typed arrays as plain lists, and
-# without the `uid` plotly.js invents per trace, so two sessions showing the same view agree.
+# Serializes what each drawn figure shows: trace data and layout, typed arrays as plain lists. Left out:
+# the `uid` plotly.js invents per trace, and what plotly.js derives from the pixel size of the plot (the
+# size itself, and axis ranges it widens to keep an equal aspect ratio or fills in by autorange): those
+# follow the window and the moment Streamlit measured its container, not the settings. So two sessions
+# showing the same view agree.
 FIGURE_STATE_JS = """
-(graphs) => graphs.map((graph) => JSON.stringify(
-    {data: graph.data, layout: graph.layout},
-    (key, value) => {
-        if (key === "uid" || key === "_input" || key.startsWith("_")) return undefined;
+(graphs) => graphs.map((graph) => {
+    const layout = {...graph.layout, width: undefined, height: undefined};
+    for (const key of Object.keys(layout)) {
+        if (/^[xy]axis[0-9]*$/.test(key)) layout[key] = {...layout[key], range: undefined};
+    }
+    return JSON.stringify({data: graph.data, layout: layout}, (key, value) => {
+        if (key === "uid" || key.startsWith("_")) return undefined;
         if (ArrayBuffer.isView(value)) return Array.from(value);
         return value;
-    }
-))
+    });
+})
 """
 
 
@@ -323,15 +329,34 @@ def figure_fingerprint(page: Page) -> str:
     return digest_figure_states(states)
 
 
-def wait_for_figure_change(page: Page, before: str, timeout_ms: int = 20_000) -> str:
-    """Wait until the figures' fingerprint differs from `before` (the chart redraws after the run ends).
+def wait_for_fingerprint(page: Page, done: Callable[[str], bool], timeout_ms: int = 20_000) -> str:
+    """Poll the figures' fingerprint until `done(fingerprint)` holds or the timeout passes; return the last.
 
-    Returns the new fingerprint, or `before` unchanged if nothing changed within the timeout: the caller
-    asserts, so the failure message can say which control did not move the figure.
+    Figures settle after the script run ends (plotly draws lazily, a page may redraw once more), so a
+    caller waits for the state it expects and then asserts on what it got.
     """
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
         current = figure_fingerprint(page)
-        if current != before or time.monotonic() > deadline:
+        if done(current) or time.monotonic() > deadline:
             return current
         page.wait_for_timeout(100)
+
+
+def wait_for_figure_change(page: Page, before: str, timeout_ms: int = 20_000) -> str:
+    """Wait until the figures' fingerprint differs from `before`; returns it (`before` if it never did)."""
+    return wait_for_fingerprint(page, lambda current: current != before, timeout_ms)
+
+
+def settled_fingerprint(page: Page, quiet_ms: int = 600, timeout_ms: int = 20_000) -> str:
+    """The figures' fingerprint once it has stopped changing for `quiet_ms` (several charts of one page
+    redraw one after the other; a single reading may catch the first updated and the next not yet)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    current = figure_fingerprint(page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(quiet_ms)
+        latest = figure_fingerprint(page)
+        if latest == current:
+            break
+        current = latest
+    return current
