@@ -83,8 +83,23 @@ def nearest_stop(value: float, stops: list[float]) -> float:
 
 
 # -- callbacks (run before the script, so they may write widget values) ------------------------------
+LAST_PAGE = "_last_page"  # session-state key: the page the previous run drew
+
+
+def _current_page() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return getattr(context, "page_script_hash", None) if context is not None else None
+
+
 def keep_values_across_pages() -> None:
-    """Re-assign every shared value: a widget's value otherwise dies when its page is left (DESIGN.md)."""
+    """Re-assign every shared value when the page changes: a widget's value otherwise dies when its page
+    is left (DESIGN.md). On reruns of the same page nothing is lost, so nothing is re-assigned."""
+    page = _current_page()
+    if page is not None and st.session_state.get(LAST_PAGE) == page:
+        return
+    st.session_state[LAST_PAGE] = page
     for key in state.all_keys():
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]

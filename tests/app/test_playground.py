@@ -145,13 +145,22 @@ def test_a_shared_link_restores_the_same_view():
     at.slider(key=state.STEPS).set_value(800).run()
     at.slider(key=state.NOISE).set_value(0.3).run()
     no_failure(at)
-    link = dict(at.query_params)
-    assert {"surface", "r1_lr", "steps", "noise"} <= set(link)
+    # The link the browser shows for that view (bound widgets write their URL parameter; a selectbox
+    # writes the option's label). tests/e2e checks that the browser really writes these.
+    # Choosing Rosenbrock also moved the start to its suggested (−2.5, −2.5).
+    link = {
+        "surface": "Rosenbrock",
+        "x0": "-2.5",
+        "y0": "-2.5",
+        "r1_lr": "0.02",
+        "steps": "800",
+        "noise": "0.3",
+    }
 
-    shared = new_app(
-        {key: value[0] if isinstance(value, list) else value for key, value in link.items()}
-    ).run()
+    shared = new_app(link).run()
     no_failure(shared)
+    for key, value in ((state.SURFACE, "rosenbrock"), (state.STEPS, 800), (state.NOISE, 0.3)):
+        assert shared.session_state[key] == value
     original, restored = map_figure(at), map_figure(shared)
     assert [p["name"] for p in path_traces(restored)] == [p["name"] for p in path_traces(original)]
     for a, b in zip(path_traces(original), path_traces(restored), strict=True):

@@ -102,6 +102,8 @@ def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) ->
     after = wait_for_figure_change(page, before)
     assert after != before, "the chart should change when the Steps slider moves"
     assert poll(page, FIRST_PATH_LENGTH_JS, lambda n: n == 511) == 511
+    wait_for_app_idle(page)
+    assert "steps=510" in page.url  # the moved control is in the link to share
     assert_no_exception(page)
 
 
