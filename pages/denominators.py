@@ -121,8 +121,8 @@ def inspector_table(values, focus: str) -> str:
 
 def inspector(results, step: int, focus: str) -> None:
     st.subheader(f"Step inspector at t = {step}", anchor="inspector")
-    columns = st.columns(len(results))
-    for column, result in zip(columns, results, strict=True):
+    for result in results:
+        column = st.container(border=True)
         trajectory = result.trajectory
         with column:
             st.markdown(
@@ -185,7 +185,7 @@ def body() -> None:
             )
     if all(run.symbol is None for run in runs):
         st.info("SGD has no denominator: add Adam or AdaBelief in the sidebar to see one.")
-    left, right = st.columns([5, 6], gap="medium")
+    left, right = st.columns([6, 5], gap="medium")
     with left:
         lines = landscape_lines(side.surface_id)
         figure = map_figure(
@@ -195,12 +195,12 @@ def body() -> None:
             side.surface.minima,
             runs,
             step,
-            f"{side.surface.name}: positions after step {{step}}",
+            f"{side.surface.name}: after step {{step}}",
         )
         render(figure, key="den_map", config={"displaylogo": False})
     with right:
-        render(time_series_figure(runs, step, focus), key="den_series", config={"displaylogo": False})
-    inspector(results, step, focus)
+        inspector(results, step, focus)
+    render(time_series_figure(runs, step, focus), key="den_series", config={"displaylogo": False})
     st.subheader("How s_t follows the spread of the gradient", anchor="spread")
     st.markdown(
         "Dots: the gradient g_t the optimizer saw (with noise when σ > 0). Thick line: its prediction m_t. "

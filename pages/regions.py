@@ -133,11 +133,8 @@ def body() -> None:
     points = point_controls()
     studies = studies_for(settings, tuple(sorted(points.items())))
     x, f = curve_samples()
-    left, right = st.columns(2, gap="medium")
-    with left:
-        render(curve_figure(x, f, studies, regions.curve_values), key="reg_curve", config=PLOT_CONFIG)
-    with right:
-        render(steps_figure(studies), key="reg_steps", config=PLOT_CONFIG)
+    render(curve_figure(x, f, studies, regions.curve_values), key="reg_curve", config=PLOT_CONFIG)
+    render(steps_figure(studies), key="reg_steps", config=PLOT_CONFIG)
     st.markdown(numbers_table(studies))
     st.caption(
         "Step = mean |Δx| per step over the run from the point (its first steps included). "

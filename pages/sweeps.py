@@ -240,7 +240,8 @@ def hyperparameter_view(side, kind: str, resolution: int, settings: grids.SweepS
         f"Each cell is one run from ({start[0]:g}, {start[1]:g}) for {settings.steps:,} steps on "
         f"{side.surface.name} (start, steps, noise and surface come from the sidebar); “reached” means "
         f"within {settings.tol:g} of a known minimum. Other hyperparameters at torch's defaults "
-        "(AdaBelief: ε = 1e-16, rectify off). Click a cell to race that setting in the playground."
+        "(AdaBelief: ε = 1e-16, rectify off). Black cells diverged; grey cells never came within tol. "
+        "Click a cell to race that setting in the playground."
     )
     return devices
 

@@ -239,7 +239,8 @@ def compass_figure(
         )
     layout = base_layout(
         title,
-        520,
+        640,
+        legend_below=True,
         xaxis=axis("", range=[-1.4, 1.4], zeroline=True, showticklabels=False),
         yaxis=axis("", range=[-1.4, 1.4], scaleanchor="x", scaleratio=1, zeroline=True, showticklabels=False),
         annotations=annotations,

@@ -17,8 +17,9 @@ CURSOR_COLOR = "rgba(0, 0, 0, 0.65)"
 GRID_COLOR = "rgba(0, 0, 0, 0.08)"
 
 
-def base_layout(title: str, height: int, **extra: Any) -> dict[str, Any]:
-    """Title, fonts, white background, legend on top: the common part of every teaching figure."""
+def base_layout(title: str, height: int, legend_below: bool = False, **extra: Any) -> dict[str, Any]:
+    """Title, fonts, white background, legend under the title (or under the plot, for narrow figures
+    whose legend would wrap into the title): the common part of every teaching figure."""
     layout: dict[str, Any] = {
         "title": {
             "text": title,
@@ -44,6 +45,9 @@ def base_layout(title: str, height: int, **extra: Any) -> dict[str, Any]:
         },
         "hoverlabel": {"font": {"size": FONT_SIZE}},
     }
+    if legend_below:
+        layout["legend"].update({"y": -0.12, "yanchor": "top"})
+        layout["margin"] = {"l": 70, "r": 20, "t": 70, "b": 160}
     layout.update(extra)
     return layout
 

@@ -156,6 +156,7 @@ def steps_figure(studies: Sequence[Any]) -> dict[str, Any]:
         "Ideal step against the steps actually taken (mean |Δx| per step, log scale)",
         BARS_HEIGHT,
         barmode="group",
+        uniformtext={"minsize": 14, "mode": "show"},
         xaxis=axis("", showgrid=False),
         yaxis=axis("step length", type="log", exponentformat="power"),
     )

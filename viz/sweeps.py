@@ -181,8 +181,8 @@ def heatmap_figure(
     empty = {"steps": "never (or diverged)", "loss": "diverged", "diverged": "never"}[metric]
     traces.append(_click_grid(x, y, outcome.x_values, outcome.y_values, z, hover, empty))
     counts = (
-        f"reached {int((outcome.steps_to_tolerance >= 0).sum())}, diverged {int(diverged.sum())} "
-        f"of {diverged.size} runs"
+        f"{int((outcome.steps_to_tolerance >= 0).sum())} reached, {int(diverged.sum())} diverged "
+        f"(black), of {diverged.size}"
     )
     layout = base_layout(
         title,
@@ -197,9 +197,9 @@ def heatmap_figure(
             range=cell_edges(y),
             **axis_ticks(outcome.y_values, y_scale),
         ),
-        annotations=[_footnote(counts + " · black: diverged · grey: never within tol")],
+        annotations=[_footnote(counts)],
     )
-    layout["margin"] = {"l": 90, "r": 30, "t": 90, "b": 110}
+    layout["margin"] = {"l": 90, "r": 30, "t": 70, "b": 140}
     return {"data": traces, "layout": layout}
 
 
@@ -214,7 +214,7 @@ def _footnote(text: str) -> dict[str, Any]:
     return {
         "text": text,
         "x": 0.0,
-        "y": -0.2,
+        "y": -0.3,
         "xref": "paper",
         "yref": "paper",
         "xanchor": "left",
@@ -319,7 +319,7 @@ def basin_figure(
         ),
         annotations=[_footnote(footnote)],
     )
-    layout["margin"] = {"l": 90, "r": 30, "t": 90, "b": 110}
+    layout["margin"] = {"l": 90, "r": 30, "t": 70, "b": 140}
     return {"data": traces, "layout": layout}
 
 

@@ -87,13 +87,13 @@ def test_denominators_scrubber_drives_every_figure_and_comes_from_the_link():
     # A link that carries page settings but no shared ones still opens on the lesson.
     assert at.session_state["surface"] == "abs"
     assert at.slider(key="den_t").value == 12
-    assert chart_titled(at, "|x| + |y|: positions after step 12")
+    assert chart_titled(at, "|x| + |y|: after step 12")
     series = chart_titled(at, "Inside the denominators, per axis (cursor at step t = 12)")
     assert {shape["x0"] for shape in series["layout"]["shapes"]} == {12}
     assert "**:blue[m_t (first moment)]**" in texts(at)
     at.slider(key="den_t").set_value(150).run()
     no_traceback(at)
-    assert chart_titled(at, "|x| + |y|: positions after step 150")
+    assert chart_titled(at, "|x| + |y|: after step 150")
     assert r"_{150}" in at.latex[0].value
 
 

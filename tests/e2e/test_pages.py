@@ -48,7 +48,6 @@ def test_denominators_step_scrubber_moves_every_figure(page: Page, base_url: str
     assert_no_exception(page)
     assert "Step inspector at t = 65" in main_text(page)
     assert query(page).get("den_t") == ["65"]
-    assert query(page).get("surface") == ["|x| + |y|"]
 
 
 def test_regions_learning_rate_recomputes_the_steps(page: Page, base_url: str) -> None:
