@@ -62,11 +62,17 @@ def test_make_test_lints_and_runs_every_test() -> None:
 
 
 def test_ci_installs_chromium_then_runs_make_test_under_ci_true() -> None:
-    script = (REPO_ROOT / ".ci" / "run").read_text()
+    text = (REPO_ROOT / ".ci" / "run").read_text()
+    assert text.startswith("#!/usr/bin/env bash")
+    commands = [
+        line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    script = "\n".join(commands)
+    assert "set -euo pipefail" in commands
     assert "apt-get install" in script and "chromium" in script
-    assert "export CI=true" in script
-    assert script.index("export CI=true") < script.index("make test")
-    assert script.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in script
+    assert "export CI=true" in commands
+    assert commands[-1] == "make test", "CI must end by running exactly `make test`, and report its status"
+    assert commands.index("export CI=true") < commands.index("make test")
 
 
 def test_pytest_has_tests_to_collect_and_registers_the_e2e_marker() -> None:
