@@ -1,11 +1,12 @@
 """A class of 30: many browser sessions move sliders on one server at once.
 
 Starts the app on 127.0.0.1 (loopback only, as `make run` starts it), opens N Chromium sessions (separate
-browser contexts, so separate Streamlit sessions) at the same moment, gives each its own setting of a
-slider, then has each move that slider a few times with a pause between moves, as students do. It
-reports, for every move, the time from the key press to the chart's redraw (median, 95th percentile,
-max), and any errors: exception boxes, charts that did not redraw or did not change, and any session that
-saw a value it did not set (its slider, or its figure showing another session's settings).
+browser contexts, so separate Streamlit sessions) arriving within a few seconds (--ramp), waits until the
+whole class has loaded, gives each its own setting of a slider, then has each move that slider a few
+times with a pause between moves, as students do. It reports, for every move, the time from the key press
+to the chart's redraw (median, 95th percentile, max), and any errors: exception boxes, charts that did
+not redraw or did not change, and any session that saw a value it did not set (its slider, or its figure
+showing another session's settings).
 
 Bounded in every direction: N sessions (default 30), M moves each (default 3), a deadline for the whole
 run (default 300 s) after which it stops by itself and reports what it has.
