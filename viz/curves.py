@@ -46,7 +46,7 @@ def _curve_traces(
                 "x": [last],
                 "y": [value],
                 "text": [run.stop_text],
-                "textposition": "top left",
+                "textposition": "bottom right",
                 "textfont": {"color": run.color},
                 "marker": {"symbol": "x", "size": 12, "color": run.color},
                 "cliponaxis": False,

@@ -46,18 +46,28 @@ def surface_figure(
             "hovertemplate": "(%{x:.2f}, %{y:.2f}) f = %{z:.3g}<extra></extra>",
         }
     ]
+    x_range = (float(grid.x[0]), float(grid.x[-1]))
+    y_range = (float(grid.y[0]), float(grid.y[-1]))
     for i, run in enumerate(runs):
         # Lift the path a hair above the surface so it is not hidden inside it.
         lift = 0.01 * (cap - float(np.nanmin(z))) if np.isfinite(z).any() else 0.0
+        # Points outside the box are left out (a gap), so one diverged run cannot shrink the surface.
+        inside = (
+            (run.xy[:, 0] >= x_range[0])
+            & (run.xy[:, 0] <= x_range[1])
+            & (run.xy[:, 1] >= y_range[0])
+            & (run.xy[:, 1] <= y_range[1])
+        )
+        xy = np.where(inside[:, None], run.xy, np.nan)
         data.append(
             {
                 "type": "scatter3d",
                 "mode": "lines",
                 "name": run.label,
                 "legendgroup": f"run{i}",
-                "x": typed_array(run.xy[:, 0]),
-                "y": typed_array(run.xy[:, 1]),
-                "z": typed_array(np.minimum(run.loss, cap) + lift),
+                "x": typed_array(xy[:, 0]),
+                "y": typed_array(xy[:, 1]),
+                "z": typed_array(np.where(inside, np.minimum(run.loss, cap) + lift, np.nan)),
                 "line": {"color": run.color, "width": 5, "dash": run.dash},
                 "hovertemplate": f"{run.label}<br>step %{{pointNumber}}<extra></extra>",
             }
@@ -80,8 +90,8 @@ def surface_figure(
         "legend": {"orientation": "h", "x": 0, "y": 1.0},
         "uirevision": view_key or "surface",
         "scene": {
-            "xaxis": {"title": {"text": "x"}},
-            "yaxis": {"title": {"text": "y"}},
+            "xaxis": {"title": {"text": "x"}, "range": list(x_range)},
+            "yaxis": {"title": {"text": "y"}, "range": list(y_range)},
             "zaxis": {"title": {"text": f"f (cut at {cap:.3g})"}},
             "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": 1, "z": 0.6},

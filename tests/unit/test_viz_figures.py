@@ -173,6 +173,16 @@ def test_surface_figure_is_valid_and_cuts_the_walls():
     assert "cut at" in figure["layout"]["scene"]["zaxis"]["title"]["text"]
 
 
+def test_surface_figure_keeps_its_box_when_a_run_flies_away():
+    grid = sample_grid(bowl, DOMAIN, 20)
+    run = spiral_run(10)
+    run.xy[5:] = [[-40.0, 90.0]]
+    figure = surface_figure(grid, [], [], [run])
+    path = figure["data"][1]
+    assert np.all(np.isnan(decode(path["x"])[5:])) and np.all(np.isfinite(decode(path["x"])[:5]))
+    assert figure["layout"]["scene"]["xaxis"]["range"] == [-3.0, 3.0]
+
+
 def test_standalone_html_carries_plotly_and_the_frames(lines):
     figure = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), [spiral_run(50)], frame_count=10)
     html = standalone_html(figure, "Bowl <test>")
