@@ -48,7 +48,10 @@ def main() -> None:
     )
     backends = ["numpy"]
     try:
-        import torch  # noqa: F401
+        import torch
+
+        # As the sweeps page does: one intra-op thread (two spin-wait on each other on a shared machine).
+        torch.set_num_threads(1)
 
         backends.append("torch")
     except ImportError:
