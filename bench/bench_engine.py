@@ -1,6 +1,6 @@
 """Throughput of the batched engine against the way peers run optimizers: a torch.optim loop per path.
 
-    .venv/bin/python bench/bench_engine.py [--batch 16384] [--steps 1000] [--no-fused]
+    .venv/bin/python bench/bench_engine.py [--batch 16384] [--steps 1000] [--no-fused] [--torch-threads 1]
 
 Prints nanoseconds per point-step (one optimizer step of one run) for Adam on Rosenbrock:
 - the reference: torch.optim.Adam stepping one trajectory at a time with autograd (measured here);
@@ -69,10 +69,15 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16_384)
     parser.add_argument("--steps", type=int, default=1_000)
     parser.add_argument("--reference-paths", type=int, default=5)
-    parser.add_argument("--no-fused", action="store_true", help="skip the torch.compile'd sweep")
+    parser.add_argument("--no-fused", action="store_true", help="skip the torch.compile'd paths")
+    parser.add_argument(
+        "--torch-threads", type=int, default=1, help="torch intra-op threads (1: as the app runs it)"
+    )
     args = parser.parse_args()
 
     import torch
+
+    torch.set_num_threads(args.torch_threads)
 
     surface = get_surface("rosenbrock")
     rng = np.random.default_rng(0)
