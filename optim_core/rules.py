@@ -29,11 +29,12 @@ class StepRecord:
     """What one step did, per axis (each (2, B) or broadcastable to it).
 
     update: the displacement applied to the parameters, θ_t − θ_{t−1}.
-    m: the first moment (the momentum buffer for SGD, the gradient when there is none).
+    m: what the step moves along: the first moment m_t (Adam, AdaBelief), the momentum direction (SGD:
+        the buffer, g_t + μ b_t with Nesterov, g_t without momentum), g_t (Adagrad, RMSProp without
+        momentum) or denom · b_t (RMSProp with momentum).
     second_moment: v_t (Adam, RMSProp, Adagrad) or s_t (AdaBelief); NaN for SGD.
     denom: the denominator actually divided by (bias correction and eps included); 1 for SGD.
-    step_size: the effective per-axis learning rate, so that update = −step_size · m
-        (for RMSProp with momentum and SGD with Nesterov the numerator differs; see each rule).
+    step_size: the effective per-axis learning rate. For every rule, update = −step_size · m.
     """
 
     update: Any

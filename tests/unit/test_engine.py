@@ -250,3 +250,24 @@ def test_fused_run_matches_the_eager_run():
         np.testing.assert_allclose(getattr(fused, name), getattr(eager, name), rtol=1e-12, err_msg=name)
     with pytest.raises(ValueError, match="fused"):
         run(surface, spec, (-2.5, -2.5), 25, fused=True)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        SGD(lr=1e-3),
+        SGD(lr=1e-3, momentum=0.9, nesterov=True),
+        SGD(lr=1e-3, momentum=0.9, dampening=0.3),
+        Adam(lr=1e-2, amsgrad=True),
+        AdaBelief(lr=1e-2),
+        AdaBelief(lr=1e-2, rectify=True),
+        AdaBelief(lr=1e-2, rectify=True, degenerated_to_sgd=False),
+        RMSProp(lr=1e-3, momentum=0.9, centered=True),
+        Adagrad(lr=0.1, lr_decay=0.1),
+    ],
+    ids=lambda s: s.label,
+)
+def test_every_update_is_minus_step_size_times_m(spec):
+    """The identity the step inspector writes out: Δθ_t = −step_size_t · m_t, per axis."""
+    traj = run(get_surface("beale"), spec, (1.0, 1.5), 50)
+    np.testing.assert_allclose(traj.update, -traj.step_size * traj.m, rtol=1e-12, atol=1e-300)
