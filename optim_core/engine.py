@@ -138,7 +138,9 @@ def recording_step(
     record = {"xy": params, "grad": grad}
     for name in ("update", "m", "second_moment", "denom", "step_size"):
         value = getattr(step, name)
-        record[name] = ops.xp.broadcast_to(ops.asarray(value), params.shape)
+        if getattr(value, "shape", None) != params.shape:  # scalars such as SGD's denom = 1
+            value = ops.xp.broadcast_to(ops.asarray(value), params.shape)
+        record[name] = value
     return (params, state), record
 
 

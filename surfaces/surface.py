@@ -121,12 +121,17 @@ class Surface:
         return _broadcast_numpy(sp.lambdify((X, Y), self.expr, modules="numpy", cse=True))
 
     @cached_property
-    def _numpy_grad(self) -> tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]:
+    def _raw_numpy_grad(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
         dx, dy = self.gradient_exprs
         return (
-            _broadcast_numpy(sp.lambdify((X, Y), dx, modules="numpy", cse=True)),
-            _broadcast_numpy(sp.lambdify((X, Y), dy, modules="numpy", cse=True)),
+            sp.lambdify((X, Y), dx, modules="numpy", cse=True),
+            sp.lambdify((X, Y), dy, modules="numpy", cse=True),
         )
+
+    @cached_property
+    def _numpy_grad(self) -> tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]:
+        dx, dy = self._raw_numpy_grad
+        return _broadcast_numpy(dx), _broadcast_numpy(dy)
 
     def f(self, x: Any, y: Any) -> np.ndarray:
         """f(x, y) on numpy arrays (broadcasting), NaN where undefined."""
@@ -144,12 +149,17 @@ class Surface:
         return _broadcast_torch(sp.lambdify((X, Y), torch_expr, modules="torch", cse=True))
 
     @cached_property
-    def _torch_grad(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    def _raw_torch_grad(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
         dx, dy = (_constants_as_floats(part) for part in self.gradient_exprs)
         return (
-            _broadcast_torch(sp.lambdify((X, Y), dx, modules="torch", cse=True)),
-            _broadcast_torch(sp.lambdify((X, Y), dy, modules="torch", cse=True)),
+            sp.lambdify((X, Y), dx, modules="torch", cse=True),
+            sp.lambdify((X, Y), dy, modules="torch", cse=True),
         )
+
+    @cached_property
+    def _torch_grad(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        dx, dy = self._raw_torch_grad
+        return _broadcast_torch(dx), _broadcast_torch(dy)
 
     def torch_f(self, x: Any, y: Any) -> Any:
         """f(x, y) on torch tensors."""
@@ -161,15 +171,38 @@ class Surface:
         return dx(x, y), dy(x, y)
 
     def gradient_function(self, backend: str = "numpy") -> Callable[[Any, Any], tuple[Any, Any]]:
-        """A plain function (x, y) -> (df/dx, df/dy) for "numpy" or "torch", compiled callables bound now.
+        """A plain function (x, y) -> (df/dx, df/dy) for "numpy" or "torch", for the engine's inner loop.
 
-        The engine's inner loop calls this instead of `grad` / `torch_grad`: no attribute look-up per
-        call, and nothing that torch.compile cannot trace (cached_property takes a lock).
+        It takes x and y of one shape (the engine's rows) and skips the conversions and broadcasting
+        checks of `grad` (a constant partial derivative is still broadcast); the caller silences
+        floating-point warnings once for the whole loop. The compiled callables are bound now, so
+        nothing in it needs an attribute look-up, and torch.compile can trace it (cached_property takes
+        a lock).
         """
-        dx, dy = self._torch_grad if backend == "torch" else self._numpy_grad
+        if backend == "torch":
+            raw = tuple(
+                sp.lambdify((X, Y), _constants_as_floats(part), modules="torch", cse=True)
+                for part in self.gradient_exprs
+            )
+            tensor_type = __import__("torch").Tensor
+
+            def full(value: Any, like: Any) -> Any:
+                if isinstance(value, tensor_type) and value.shape == like.shape:
+                    return value
+                return like * 0 + value
+
+        else:
+            raw = self._raw_numpy_grad
+
+            def full(value: Any, like: Any) -> Any:
+                if type(value) is np.ndarray and value.shape == like.shape:
+                    return value
+                return np.full(like.shape, value, dtype=like.dtype)
+
+        dx, dy = raw
 
         def gradient(x: Any, y: Any) -> tuple[Any, Any]:
-            return dx(x, y), dy(x, y)
+            return full(dx(x, y), x), full(dy(x, y), x)
 
         return gradient
 

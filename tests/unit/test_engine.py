@@ -271,3 +271,11 @@ def test_every_update_is_minus_step_size_times_m(spec):
     """The identity the step inspector writes out: Δθ_t = −step_size_t · m_t, per axis."""
     traj = run(get_surface("beale"), spec, (1.0, 1.5), 50)
     np.testing.assert_allclose(traj.update, -traj.step_size * traj.m, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_a_constant_partial_derivative_is_broadcast_to_every_run(backend):
+    surface = Surface("tilted_parabola", "x + y²", X + Y**2, ((-3, 3), (-3, 3)))  # ∂f/∂x = 1 everywhere
+    traj = run(surface, SGD(lr=0.1), STARTS, 5, backend=backend)
+    np.testing.assert_array_equal(traj.grad[..., 0], 1.0)
+    np.testing.assert_allclose(traj.xy[-1, :, 0], STARTS[:, 0] - 0.5)
