@@ -9,15 +9,18 @@ Prints:
      recomputed); timed inside the script from its first line to its last, through AppTest;
   2. bytes of the figures sent for 4 optimizers × 1,000 steps (the map's JSON, and all charts);
   3. in Chromium against a real server: first load (navigation to the three figures drawn) on a cold and
-     a warm server, and slider move → chart updated (key press to the first animation frame after the
-     map was redrawn), median over several moves per slider.
-The machine's load average is printed too: timings on a busy shared machine are upper bounds.
+     a warm server, and per slider move, medians over several moves per slider:
+       key → map updated: key press to the first animation frame where the map's graph div holds the new
+         data (Plotly.react has started drawing it; the figure this bench reported before the live map);
+       key → map drawn: key press to Plotly.react's promise resolving (performance marks set by
+         ui/live_plotly.js), split into key → new map data in the browser (server rerun, websocket,
+         Streamlit's frontend) and the Plotly.react call itself.
+The machine's load average is printed with every section: timings on a busy shared machine are upper bounds.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -69,7 +72,8 @@ def bench_rerun(repeats: int) -> None:
         assert not at.exception, at.exception
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print("1. script rerun, default setup (3 optimizers × 500 steps), median ms over", repeats)
+    print(f"1. script rerun, default setup (3 optimizers × 500 steps), median ms over {repeats}")
+    print(f"   (load {load_average()})")
     print(f"   nothing changed                 {statistics.median(unchanged):7.1f} ms")
     print(f"   one run's lr moved (1 new run)   {statistics.median(lr_moves):7.1f} ms")
     print(f"   Steps moved (3 new runs)         {statistics.median(steps_moves):7.1f} ms")
@@ -78,26 +82,29 @@ def bench_rerun(repeats: int) -> None:
 def bench_figure_bytes() -> None:
     from streamlit.testing.v1 import AppTest
 
+    from ui.live_plotly import ELEMENT_TYPE, payload_of
+
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
     at.query_params.update({"runs": "4", "steps": "1000"})
     at.run()
     assert not at.exception, at.exception
-    specs = [chart.proto.spec for chart in at.get("plotly_chart")]
-    map_spec = next(s for s in specs if '"contour lines of f"' in s)
-    figure = json.loads(map_spec)
+    sizes = {payload_of(element)["name"]: len(element.proto.bytes) for element in at.get(ELEMENT_TYPE)}
+    figure = next(payload_of(e)["figure"] for e in at.get(ELEMENT_TYPE) if payload_of(e)["name"] == "map")
     paths = [t for t in figure["data"] if t.get("mode") == "lines" and t["name"] != "contour lines of f"]
-    print("2. figure size, 4 optimizers × 1,000 steps")
+    print(f"2. figure size, 4 optimizers × 1,000 steps (JSON sent to the browser; load {load_average()})")
     print(
-        f"   map (animated, {len(figure['frames'])} frames, {len(paths)} paths)  {len(map_spec) / 1e6:.3f} MB"
+        f"   map (animated, {len(figure['frames'])} frames, {len(paths)} paths)  {sizes['map'] / 1e6:.3f} MB"
     )
-    print(f"   all {len(specs)} charts together                {sum(map(len, specs)) / 1e6:.3f} MB")
+    print(f"   all {len(sizes)} charts together                {sum(sizes.values()) / 1e6:.3f} MB")
 
 
+MAP_SELECTOR = ".live-plotly.js-plotly-plot"  # the first live figure (ui/live_plotly.py) is the map
 WATCH_JS = """
-() => {
+(selector) => {
   window.__bench = {pressed: null, updated: null};
+  performance.clearMarks();
   const signature = () => {
-    const graph = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+    const graph = document.querySelector(selector);
     return graph && graph.data ? graph.data : null;
   };
   let last = signature();
@@ -115,6 +122,17 @@ WATCH_JS = """
   requestAnimationFrame(tick);
 }
 """
+# Times of ui/live_plotly.js's marks for the map, relative to the key press: [received, drawn].
+MAP_MARKS_JS = """
+() => ['received', 'drawn'].map((name) => {
+  const marks = performance.getEntriesByName('live-plotly:map:' + name);
+  return marks.length ? marks[marks.length - 1].startTime - window.__bench.pressed : null;
+})
+"""
+
+
+def load_average() -> str:
+    return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
 def bench_browser(moves: int) -> None:
@@ -122,7 +140,9 @@ def bench_browser(moves: int) -> None:
 
     from tests.e2e.helpers import launch_chromium, running_app, wait_for_app_idle
 
-    print("3. real browser (Debian Chromium, headless), server started as `make run` starts it")
+    print(
+        f"3. real browser (Debian Chromium, headless), server as `make run` starts it (load {load_average()})"
+    )
     with running_app() as base_url, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         loads = []
@@ -132,7 +152,7 @@ def bench_browser(moves: int) -> None:
             start = time.perf_counter()
             page.goto(base_url + "/", wait_until="domcontentloaded")
             page.wait_for_function(
-                "document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length >= 3",
+                "document.querySelectorAll('.js-plotly-plot').length >= 3",
                 timeout=60_000,
             )
             loads.append(time.perf_counter() - start)
@@ -142,16 +162,22 @@ def bench_browser(moves: int) -> None:
         print(f"   first load, cold server             {loads[0]:6.2f} s")
         print(f"   first load, warm server (median 2)   {statistics.median(loads[1:]):6.2f} s")
 
-        def move_times(slider_label: str, keys: list[str], nth: int = 0) -> list[float]:
+        def move_times(slider_label: str, keys: list[str], nth: int = 0) -> list[tuple[float, ...]]:
+            """Per move: (key → map updated, key → map data received, key → map drawn) in ms."""
             times = []
             thumb = page.locator(f"[data-testid=stSlider] input[aria-label='{slider_label}']").nth(nth)
             for key in keys:
-                page.evaluate(WATCH_JS)
+                page.evaluate(WATCH_JS, MAP_SELECTOR)
                 thumb.focus()
                 page.keyboard.press(key)
                 page.wait_for_function("window.__bench.updated !== null", timeout=30_000)
-                times.append(page.evaluate("window.__bench.updated - window.__bench.pressed"))
                 wait_for_app_idle(page)
+                page.wait_for_function(
+                    "performance.getEntriesByName('live-plotly:map:drawn').length > 0", timeout=30_000
+                )
+                updated = page.evaluate("window.__bench.updated - window.__bench.pressed")
+                received, drawn = page.evaluate(MAP_MARKS_JS)
+                times.append((updated, received, drawn))
                 page.wait_for_timeout(200)
             return times
 
@@ -166,11 +192,17 @@ def bench_browser(moves: int) -> None:
             "Gradient noise σ (all runs new)": move_times("Gradient noise σ", ["ArrowRight"] * (2 * half)),
         }
         browser.close()
-    print(f"   slider move → map redrawn, median (and max) over {2 * half} moves:")
+    print(f"   slider move, median ms over {2 * half} moves (load {load_average()}):")
+    print(f"     {'':32s} {'key→updated':>12s} {'key→data':>9s} {'Plotly.react':>13s} {'key→drawn':>10s}")
+
+    def row(name: str, times: list[tuple[float, ...]]) -> None:
+        updated, received, drawn = (statistics.median(column) for column in zip(*times, strict=True))
+        react = statistics.median(t[2] - t[1] for t in times)
+        print(f"     {name:32s} {updated:12.0f} {received:9.0f} {react:13.0f} {drawn:10.0f}")
+
     for name, times in results.items():
-        print(f"     {name:30s} {statistics.median(times):7.0f} ms   (max {max(times):.0f} ms)")
-    every = [t for times in results.values() for t in times]
-    print(f"     all moves together              {statistics.median(every):7.0f} ms")
+        row(name, times)
+    row("all moves together", [t for times in results.values() for t in times])
 
 
 def main() -> None:
@@ -179,7 +211,7 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=10)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average before: {load_average()}")
     bench_rerun(args.repeats)
     bench_figure_bytes()
     if not args.no_browser:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import limits, state
 from ui.figures import landscape_lines, surface_grid
+from ui.live_plotly import clicked_point, live_plotly_chart
 from ui.plotly_render import PrebuiltFigure
 from ui.results import markdown_table, table_rows, trajectories_csv
 from ui.runs import RunResult, compute_all, picture
@@ -23,15 +24,11 @@ PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False}
 
 
 def _on_map_click() -> None:
-    """A click on the map (on the invisible grid or a path point) moves the shared start there."""
-    event = st.session_state.get(MAP_KEY)
-    points = (event or {}).get("selection", {}).get("points", [])
-    for point in points:
-        x, y = point.get("x"), point.get("y")
-        if isinstance(x, int | float) and isinstance(y, int | float):
-            st.session_state[state.START_X] = round(float(x), 3)
-            st.session_state[state.START_Y] = round(float(y), 3)
-            return
+    """A click on the map (on the invisible click layer or a path point) moves the shared start there."""
+    point = clicked_point(MAP_KEY)
+    if point is not None:
+        st.session_state[state.START_X] = round(point[0], 3)
+        st.session_state[state.START_Y] = round(point[1], 3)
 
 
 def build_map(side: SidebarState, results: list[RunResult]) -> dict:
@@ -140,20 +137,15 @@ def playground(side: SidebarState) -> None:
                 PrebuiltFigure(build_surface_3d(side, results)), key="surface3d", config=PLOTLY_CONFIG
             )
         else:
-            st.plotly_chart(
-                PrebuiltFigure(build_map(side, results)),
-                key=MAP_KEY,
-                on_select=_on_map_click,
-                selection_mode="points",
-                config=PLOTLY_CONFIG,
+            # Live figures: a slider move updates the drawn plot in place (Plotly.react), see ui/live_plotly.
+            live_plotly_chart(
+                build_map(side, results), key=MAP_KEY, config=PLOTLY_CONFIG, on_click=_on_map_click
             )
     pictures = [picture(result) for result in results if result.trajectory is not None]
     with curves:
-        st.plotly_chart(
-            PrebuiltFigure(loss_figure(pictures, side.surface.min_value)), key="loss", config=PLOTLY_CONFIG
-        )
+        live_plotly_chart(loss_figure(pictures, side.surface.min_value), key="loss", config=PLOTLY_CONFIG)
         if side.surface.minima:
-            st.plotly_chart(PrebuiltFigure(distance_figure(pictures)), key="distance", config=PLOTLY_CONFIG)
+            live_plotly_chart(distance_figure(pictures), key="distance", config=PLOTLY_CONFIG)
         else:
             st.caption("This surface lists no minimum, so there is no distance to plot.")
     results_table(side, results, tolerance)

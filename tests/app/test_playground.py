@@ -5,17 +5,32 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import figure, map_figure, new_app, no_failure, path_traces, table
+from tests.app.conftest import figure, new_app, no_failure, path_traces, table
 from ui import RunRequest, limits, state
+from ui.live_plotly import ELEMENT_TYPE, PLOTLY_JS_DIR, PLOTLY_JS_FILE, figure_of, payload_of
 from ui.presets import PRESETS
 from viz.colors import OPTIMIZER_COLORS
 from viz.encoding import decode
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def live_figures(at: AppTest) -> dict[str, dict[str, Any]]:
+    """The playground's live figures (ui/live_plotly.py) by key: "map", "loss", "distance"."""
+    return {payload_of(element)["name"]: figure_of(element) for element in at.get(ELEMENT_TYPE)}
+
+
+def map_figure(at: AppTest) -> dict[str, Any]:
+    """The animated map: the live figure under the map's key, whose first trace is the landscape."""
+    spec = live_figures(at)["map"]
+    assert spec["data"][0]["name"] == "contour lines of f"
+    return spec
 
 
 def test_defaults_race_three_optimizers_in_their_colours(app):
@@ -35,6 +50,24 @@ def test_defaults_race_three_optimizers_in_their_colours(app):
     assert [row["optimizer"].split(" ", 1)[1] for row in rows] == [p["name"] for p in paths]
     assert all(np.isfinite(float(row["final f"])) for row in rows)
     assert [row["stopped at step"] for row in rows] == ["—", "—", "—"]
+
+
+def test_the_map_and_curves_are_live_figures_that_load_the_packaged_plotly(app):
+    """The 2D view sends its three figures to the live component (updated in place by Plotly.react)."""
+    elements = app.get(ELEMENT_TYPE)
+    assert [payload_of(e)["name"] for e in elements] == ["map", "loss", "distance"]
+    assert not app.get("plotly_chart")  # no st.plotly_chart left to re-create its plot on every change
+    for element in elements:
+        data = payload_of(element)
+        assert data["plotly_url"].endswith(f"/{PLOTLY_JS_FILE}") and data["config"]["responsive"] is True
+        assert data["clickable"] is (data["name"] == "map")  # only the map reports clicks
+    assert (PLOTLY_JS_DIR / PLOTLY_JS_FILE).is_file()
+    curves = live_figures(app)
+    loss_lines = [t for t in curves["loss"]["data"] if t.get("mode") == "lines"]
+    assert [t["line"]["color"] for t in loss_lines][:3] == [
+        OPTIMIZER_COLORS[f] for f in ("sgd", "adam", "adabelief")
+    ]
+    assert b"NaN" not in elements[0].proto.bytes  # strict JSON, as the browser's JSON.parse needs
 
 
 def test_the_first_page_does_not_import_torch_or_pandas():

@@ -20,7 +20,9 @@ from ui import limits
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-MAP = "document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')[0]"
+# The map, loss and distance charts are live figures (ui/live_plotly.py): graph divs of class live-plotly,
+# the map first, updated in place by Plotly.react.
+MAP = "document.querySelectorAll('.live-plotly.js-plotly-plot')[0]"
 # The animated heads are the map's last traces (one per run); the start marker is trace 3.
 HEADS_JS = f"""() => {{
     const graph = {MAP};
@@ -71,9 +73,8 @@ def test_play_moves_the_heads_and_a_screenshot_is_saved(page: Page, base_url: st
 
 def test_clicking_the_map_sets_the_start(page: Page, base_url: str) -> None:
     open_playground(page, base_url)
-    spacing = 9.0 / (
-        limits.CLICK_GRID_RESOLUTION - 1
-    )  # the invisible click grid over Beale's box [-4.5, 4.5]²
+    # The invisible click layer over Beale's box [-4.5, 4.5]²: a click reports the centre of its cell.
+    spacing = 9.0 / (limits.CLICK_GRID_RESOLUTION - 1)
     target = (-4.5 + 9 * spacing, -4.5 + 9 * spacing)
     x, y = page.evaluate(
         f"""([x, y]) => {{
@@ -93,8 +94,11 @@ def test_clicking_the_map_sets_the_start(page: Page, base_url: str) -> None:
 
 
 def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) -> None:
+    # Nothing but the app's own server: plotly.js comes from the plotly package, served by the app.
+    page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
     open_playground(page, base_url)
     assert page.evaluate(FIRST_PATH_LENGTH_JS) == 501
+    page.evaluate(f"() => {{ {MAP}.__drawnBeforeTheMove = true; }}")
     before = figure_fingerprint(page)
     thumb = page.locator("[data-testid=stSlider] input[aria-label='Steps']")
     thumb.focus()
@@ -102,6 +106,8 @@ def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) ->
     after = wait_for_figure_change(page, before)
     assert after != before, "the chart should change when the Steps slider moves"
     assert poll(page, FIRST_PATH_LENGTH_JS, lambda n: n == 511) == 511
+    # Updated in place (Plotly.react on the same graph div), not unmounted and drawn again from nothing.
+    assert page.evaluate(f"() => {MAP}.__drawnBeforeTheMove === true")
     wait_for_app_idle(page)
     assert "steps=510" in page.url  # the moved control is in the link to share
     assert_no_exception(page)
