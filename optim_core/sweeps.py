@@ -13,6 +13,7 @@ Step indices are kept as float64 (exact below 2**53) so that a traced step count
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -34,8 +35,9 @@ def track_position(
     carry: dict, params: Any, t: Any, minima_t: Any, tol_squared: float, bound: float, xp: Any
 ) -> dict:
     """Update the bookkeeping for the positions after step t (t = 0: the starts)."""
-    bad = ~xp.isfinite(params).all(0) | (xp.abs(params) > bound).any(0)
-    stopped_at = _first(carry["stopped_at"], bad, t, xp)
+    # NaN fails every comparison, so this one test also catches positions that left the finite numbers.
+    inside = (xp.abs(params) <= bound).all(0)
+    stopped_at = _first(carry["stopped_at"], ~inside, t, xp)
     alive = stopped_at < 0
     reached_at = carry["reached_at"]
     if minima_t is not None:
@@ -67,7 +69,8 @@ def tracking_step(
     xp = ops.xp
     params, state, grad, _ = advance(carry["params"], carry["state"], t, noise, hp, optimizer, gradient, ops)
     # An undefined gradient at the previous point: the run left the domain at the previous step.
-    stopped_at = _first(carry["stopped_at"], ~xp.isfinite(grad).all(0), t - 1, xp)
+    defined = (xp.abs(grad) < math.inf).all(0)  # False for NaN and ±inf
+    stopped_at = _first(carry["stopped_at"], ~defined, t - 1, xp)
     carry = dict(carry, state=state, stopped_at=stopped_at)
     return track_position(carry, params, t, minima_t, tol_squared, bound, xp), None
 
