@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from ui import limits, state
@@ -26,7 +28,9 @@ PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False}
 def _on_map_click() -> None:
     """A click on the map (on the invisible click layer or a path point) moves the shared start there."""
     point = clicked_point(MAP_KEY)
-    if point is not None:
+    # The browser can send anything: only a finite point within the start inputs' bounds is taken
+    # (a value outside a number input's range would make Streamlit raise on the next run).
+    if point is not None and all(math.isfinite(v) and abs(v) <= limits.START_LIMIT for v in point):
         st.session_state[state.START_X] = round(point[0], 3)
         st.session_state[state.START_Y] = round(point[1], 3)
 

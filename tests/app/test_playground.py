@@ -329,3 +329,20 @@ def test_a_run_cut_from_a_longer_one_equals_the_short_run(noise):
             assert cut.final_loss == short.final_loss or (
                 np.isnan(cut.final_loss) and np.isnan(short.final_loss)
             )
+
+
+def test_a_click_from_the_browser_is_taken_only_when_it_is_a_sane_start():
+    """The click comes from the client: a forged value outside the start inputs' range must not land in
+    the session (Streamlit would raise on the next run); a normal click moves the start."""
+    import streamlit as st
+
+    from ui import state
+    from ui.playground import MAP_KEY, _on_map_click
+
+    for forged in ({"x": 1e9, "y": 0.5}, {"x": "0; import os", "y": 1.0}, {"x": 1.0}, None):
+        st.session_state[MAP_KEY] = {"click": forged}
+        _on_map_click()
+        assert state.START_X not in st.session_state
+    st.session_state[MAP_KEY] = {"click": {"x": 1.23456, "y": -0.5}}
+    _on_map_click()
+    assert (st.session_state[state.START_X], st.session_state[state.START_Y]) == (1.235, -0.5)
