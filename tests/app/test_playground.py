@@ -346,3 +346,27 @@ def test_a_click_from_the_browser_is_taken_only_when_it_is_a_sane_start():
     st.session_state[MAP_KEY] = {"click": {"x": 1.23456, "y": -0.5}}
     _on_map_click()
     assert (st.session_state[state.START_X], st.session_state[state.START_Y]) == (1.235, -0.5)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"steps": "999999999"},
+        {"x0": "1e308", "y0": "nan"},
+        {"runs": "1000", "noise": "inf"},
+        {"r0_lr": "-1", "r0_eps": "1e-400", "r0_b1": "2"},
+        {"r0_opt": "Evil", "view": "<script>", "tol": "1e99"},
+        {"surface": "custom", "expr": "__import__('os').system('touch {canary}')"},
+    ],
+    ids=["huge-steps", "absurd-start", "too-many-runs", "invalid-run-settings", "unknown-values", "code"],
+)
+def test_a_hostile_link_changes_nothing_and_runs_nothing(query, tmp_path):
+    """A link is text from the internet: out-of-range or malformed values never crash the page, never
+    raise the work above the bounds, and a typed 'function' that is code never runs."""
+    canary = tmp_path / "escaped"
+    at = new_app({key: value.format(canary=canary) for key, value in query.items()}).run()
+    no_failure(at)
+    assert not canary.exists()
+    paths = path_traces(map_figure(at))
+    assert 1 <= len(paths) <= limits.MAX_RUNS
+    assert all(1 < len(decode(trace["x"])) <= limits.MAX_STEPS + 1 for trace in paths)
