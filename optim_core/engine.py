@@ -99,10 +99,25 @@ def run(
         for name in RECORDED:
             records[name][first_step - 1 : first_step - 1 + count] = outputs[name]
 
+    def record_views(first_step: int, count: int) -> dict:
+        views = {name: records[name][first_step - 1 : first_step - 1 + count] for name in RECORDED}
+        return dict(views, xy=xy[first_step : first_step + count])
+
     carry = (params, optimizer.init_state(params, ops))
     noise_source = NoiseSource(noise, seed, batch, ops)
     drive(
-        "run", recording_step, carry, steps, hp, optimizer, surface, ops, noise_source, chunk_steps, keep=keep
+        "run",
+        recording_step,
+        carry,
+        steps,
+        hp,
+        optimizer,
+        surface,
+        ops,
+        noise_source,
+        chunk_steps,
+        keep=keep,
+        chunk_records=record_views,
     )
 
     xy_host = ops.to_numpy(xy).astype(np.float64, copy=False)

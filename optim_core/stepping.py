@@ -109,12 +109,15 @@ def drive(
     chunk_steps: int = 0,
     extra: tuple = (),
     keep: Callable[[int, dict], None] | None = None,
+    chunk_records: Callable[[int, int], dict] | None = None,
 ) -> Any:
     """Run `step_function` for steps 1..steps and return the last carry.
 
     With chunk_steps > 0 whole chunks go through the compiled chunk and the remainder runs eagerly; the
     eager steps and the compiled chunks call the same `step_function`. `keep(first_step, outputs)` is
-    handed each step's (or chunk's) outputs, stacked along a leading step axis.
+    handed each step's (or chunk's) outputs, stacked along a leading step axis; with
+    `chunk_records(first_step, count)`, which gives arrays (count, ...) to fill, a compiled chunk writes
+    its outputs straight into them instead (no intermediate arrays, no copy).
     """
     gradient = surface.gradient_function(ops.name)
     t = 1
@@ -122,8 +125,11 @@ def drive(
         chunk = compile_chunk(kind, step_function, optimizer, surface, ops, chunk_steps)
         tensor_hp = hyperparameters_as_tensors(hp, ops)
         while t + chunk_steps - 1 <= steps:
-            carry, outputs = chunk(carry, ops.asarray(float(t)), noise.draw(chunk_steps), tensor_hp, *extra)
-            if keep is not None:
+            into = None if chunk_records is None else chunk_records(t, chunk_steps)
+            carry, outputs = chunk(
+                carry, ops.asarray(float(t)), noise.draw(chunk_steps), tensor_hp, into, *extra
+            )
+            if keep is not None and into is None:
                 keep(t, outputs)
             t += chunk_steps
     with np.errstate(all="ignore"):
@@ -172,7 +178,7 @@ def compile_chunk(
         return _COMPILED[key]
     gradient = surface.gradient_function("torch")
 
-    def chunk(carry: Any, t0: Any, noise: Any, hp: Any, *extra: Any) -> tuple[Any, Any]:
+    def chunk(carry: Any, t0: Any, noise: Any, hp: Any, into: Any, *extra: Any) -> tuple[Any, Any]:
         outputs = []
         # The chunk's step numbers at once, so that each β^t costs one custom-op call per chunk.
         step_numbers = fused_ops.start_chunk(t0 + torch.arange(chunk_steps, dtype=t0.dtype))
@@ -186,6 +192,10 @@ def compile_chunk(
         if outputs[0] is None:
             return carry, None
         stacked = {name: torch.stack([output[name] for output in outputs]) for name in outputs[0]}
+        if into is not None:
+            for name, values in stacked.items():
+                into[name].copy_(values)  # fused into the kernels that compute them
+            return carry, None
         return carry, stacked
 
     compiled = torch.compile(chunk, dynamic=False)
