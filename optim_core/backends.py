@@ -8,7 +8,7 @@ device, and on plain Python floats (for per-step scalars such as bias correction
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -74,43 +74,15 @@ class FusedTorchOps(ArrayOps):
 
     β^t depends only on the step, but inductor would inline it into the elementwise kernel and call a
     scalar pow for every element (ten times slower than the rest of the step). An opaque custom op
-    keeps it out of the kernel. Each call of it costs ~10 µs of dispatch (two per step were 5-10% of a
-    chunk's time at 16k runs), so `compile_chunk` asks for every step of a chunk at once: it lists the
-    chunk's step numbers in `step_numbers` (exponent tensor -> its index in the chunk), and the first
-    power of a base computes base^t for all of them; each step then reads its own entry.
+    keeps it a single 0-d computation outside the kernel.
     """
-
-    step_numbers: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
-    powers: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         # Register the custom op now, outside any traced code (registration cannot be traced).
         _scalar_power()
 
-    def start_chunk(self, steps: Any) -> Any:
-        """Forget the last chunk; `steps` (chunk,) holds this chunk's step numbers. Returns its entries."""
-        self.powers.clear()
-        self.step_numbers.clear()
-        entries = steps.unbind(0)
-        self.step_numbers.update({"all": steps})
-        self.step_numbers.update({entry: index for index, entry in enumerate(entries)})
-        return entries
-
-    def end_chunk(self) -> None:
-        """Nothing traced may outlive the trace."""
-        self.powers.clear()
-        self.step_numbers.clear()
-
     def power(self, base: Any, exponent: Any) -> Any:
-        index = self.step_numbers.get(exponent)
-        if index is None:
-            return _scalar_power()(self.asarray(base), self.asarray(exponent))
-        if base not in self.powers:
-            base_array = self.asarray(base)
-            # One row per step of the chunk, broadcast against a base array (a sweep over betas).
-            steps = self.step_numbers["all"].reshape((-1,) + (1,) * base_array.dim())
-            self.powers[base] = _scalar_power()(base_array, steps)
-        return self.powers[base][index]
+        return _scalar_power()(self.asarray(base), self.asarray(exponent))
 
 
 _SCALAR_POWER = None
@@ -126,11 +98,6 @@ def _scalar_power() -> Any:
 
         @torch.library.custom_op("optimizer_lab::scalar_power", mutates_args=(), schema=schema)
         def scalar_power(base: Any, exponent: Any) -> Any:
-            if base.dim() == 0 and exponent.dim() == 1:
-                # Python's pow, element by element: the same numbers as the eager steps' β ** t.
-                value = base.item()
-                powers = [value**step for step in exponent.tolist()]
-                return torch.tensor(powers, dtype=base.dtype, device=base.device)
             return torch.pow(base, exponent)
 
         @scalar_power.register_fake

@@ -180,15 +180,12 @@ def compile_chunk(
 
     def chunk(carry: Any, t0: Any, noise: Any, hp: Any, into: Any, *extra: Any) -> tuple[Any, Any]:
         outputs = []
-        # The chunk's step numbers at once, so that each β^t costs one custom-op call per chunk.
-        step_numbers = fused_ops.start_chunk(t0 + torch.arange(chunk_steps, dtype=t0.dtype))
         for i in range(chunk_steps):
             step_noise = None if noise is None else noise[i]
             carry, output = step_function(
-                carry, step_numbers[i], step_noise, hp, optimizer, gradient, fused_ops, *extra
+                carry, t0 + i, step_noise, hp, optimizer, gradient, fused_ops, *extra
             )
             outputs.append(output)
-        fused_ops.end_chunk()
         if outputs[0] is None:
             return carry, None
         stacked = {name: torch.stack([output[name] for output in outputs]) for name in outputs[0]}
