@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from viz.encoding import typed_array
-from viz.lecture import axis, base_layout
+from viz.lecture import arrow, axis, base_layout
 
 BLUE = r"\color{blue}"
 
@@ -207,23 +207,7 @@ def compass_figure(
     annotations = []
     if norm > 0 and np.isfinite(norm):
         tip = 1.2 * direction / norm
-        annotations.append(
-            {
-                "x": float(tip[0]),
-                "y": float(tip[1]),
-                "ax": 0.0,
-                "ay": 0.0,
-                "xref": "x",
-                "yref": "y",
-                "axref": "x",
-                "ayref": "y",
-                "showarrow": True,
-                "arrowhead": 3,
-                "arrowwidth": 4,
-                "arrowcolor": "black",
-                "text": "",
-            }
-        )
+        annotations.append(arrow(tip, (0.0, 0.0), "black", width=4))
         annotations.append(
             {
                 "x": float(tip[0]),

@@ -17,6 +17,7 @@ import numpy as np
 from viz.colors import LANDSCAPE_LINE_COLOR, MINIMUM_MARKER_COLOR
 from viz.encoding import typed_array
 from viz.lecture import (
+    arrow,
     axis,
     axis_name,
     axis_ref,
@@ -166,24 +167,7 @@ def map_figure(
         update = run.update[shown - 1] if run.steps else np.array([np.nan, np.nan])
         if np.all(np.isfinite(before)) and np.all(np.isfinite(update)) and np.any(update):
             tip = before + scale * update
-            annotations.append(
-                {
-                    "x": float(tip[0]),
-                    "y": float(tip[1]),
-                    "ax": float(before[0]),
-                    "ay": float(before[1]),
-                    "xref": "x",
-                    "yref": "y",
-                    "axref": "x",
-                    "ayref": "y",
-                    "showarrow": True,
-                    "arrowhead": 3,
-                    "arrowsize": 1.4,
-                    "arrowwidth": 3,
-                    "arrowcolor": run.color,
-                    "text": "",
-                }
-            )
+            annotations.append(arrow(tip, before, run.color, width=3, head_size=1.4))
     (x_min, x_max), (y_min, y_max) = domain
     caption = "arrows: update Δθ_t" + ("" if scale == 1 else f", drawn {scale:g}× longer")
     annotations.append(

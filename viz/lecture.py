@@ -127,3 +127,23 @@ def cursor_line(index: int, x: float) -> dict[str, Any]:
         "y1": 1,
         "line": {"color": CURSOR_COLOR, "width": 2, "dash": "dot"},
     }
+
+
+def arrow(tip: Any, tail: Any, color: str, width: float, head_size: float = 1.0) -> dict[str, Any]:
+    """A plotly annotation drawing an arrow from `tail` to `tip`, both in data coordinates."""
+    return {
+        "x": float(tip[0]),
+        "y": float(tip[1]),
+        "ax": float(tail[0]),
+        "ay": float(tail[1]),
+        "xref": "x",
+        "yref": "y",
+        "axref": "x",
+        "ayref": "y",
+        "showarrow": True,
+        "arrowhead": 3,
+        "arrowsize": head_size,
+        "arrowwidth": width,
+        "arrowcolor": color,
+        "text": "",
+    }
