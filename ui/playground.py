@@ -110,7 +110,7 @@ def results_table(side: SidebarState, results: list[RunResult], tolerance: float
 
 def exports(side: SidebarState, results: list[RunResult]) -> None:
     left, right = st.columns(2)
-    name = side.surface_id.replace(":", "_")[:40] if not side.surface_id.startswith("custom:") else "custom"
+    name = side.surface_id.replace(":", "_")[:40] if not side.surface_id.startswith("custom") else "custom"
     left.download_button(
         "⬇ Trajectories and per-step states (CSV)",
         data=lambda: trajectories_csv(results),

@@ -215,6 +215,19 @@ def surface_controls() -> SurfaceChoice:
                 f"At most {limits.MAX_EXPRESSION_CHARS} characters."
             ),
         )
+        st.text_input(
+            "Plot box (optional)",
+            value=state.DEFAULTS[state.DOMAIN],
+            max_chars=80,
+            key=state.DOMAIN,
+            bind="query-params",
+            on_change=_on_surface_changed,
+            placeholder="x_min, x_max, y_min, y_max",
+            help=(
+                "Leave empty for a box around the minima found for your function. "
+                f"Four numbers within ±{limits.START_LIMIT:g}, such as -3, 3, -2, 2."
+            ),
+        )
     choice = resolve_current_surface()
     if choice.error:
         st.error(f"{choice.error}  \nStill showing the previous surface.", icon="✏️")

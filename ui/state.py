@@ -19,6 +19,7 @@ from ui.run_settings import FIELD_NAMES, RunSettings, with_lr
 # -- shared controls (URL names) --------------------------------------------------------------------
 SURFACE = "surface"  # catalog key, or CUSTOM for a typed function
 EXPRESSION = "expr"  # the typed function's text
+DOMAIN = "box"  # the typed function's plotting box "x_min, x_max, y_min, y_max" ("" = suggested)
 STEPS = "steps"
 START_X = "x0"
 START_Y = "y0"
@@ -33,6 +34,7 @@ CUSTOM = "custom"
 DEFAULTS: dict[str, Any] = {
     SURFACE: "beale",
     EXPRESSION: "x**2 + 3*y**2",
+    DOMAIN: "",
     STEPS: 500,
     START_X: 1.0,
     START_Y: 1.5,

@@ -357,8 +357,9 @@ def test_a_click_from_the_browser_is_taken_only_when_it_is_a_sane_start():
         {"r0_lr": "-1", "r0_eps": "1e-400", "r0_b1": "2"},
         {"r0_opt": "Evil", "view": "<script>", "tol": "1e99"},
         {"surface": "custom", "expr": "__import__('os').system('touch {canary}')"},
+        {"surface": "custom", "expr": "x**2 + y**2", "box": "nan, 1e999, __import__('os'), 2"},
     ],
-    ids=["huge-steps", "absurd-start", "too-many-runs", "invalid-run-settings", "unknown-values", "code"],
+    ids=["huge-steps", "absurd-start", "too-many-runs", "bad-run-settings", "unknown-values", "code", "box"],
 )
 def test_a_hostile_link_changes_nothing_and_runs_nothing(query, tmp_path):
     """A link is text from the internet: out-of-range or malformed values never crash the page, never
@@ -370,3 +371,24 @@ def test_a_hostile_link_changes_nothing_and_runs_nothing(query, tmp_path):
     paths = path_traces(map_figure(at))
     assert 1 <= len(paths) <= limits.MAX_RUNS
     assert all(1 < len(decode(trace["x"])) <= limits.MAX_STEPS + 1 for trace in paths)
+
+
+def test_a_typed_function_takes_the_users_plot_box_and_refuses_a_bad_one(app):
+    app.selectbox(key=state.SURFACE).set_value(state.CUSTOM).run()
+    app.text_input(key=state.EXPRESSION).set_value("x**2 + 3*y**2").run()
+    app.text_input(key=state.DOMAIN).set_value("-1, 4, -2, 0.5").run()
+    no_failure(app)
+    assert not app.error
+    spec = map_figure(app)
+    start = spec["data"][3]
+    # The suggested start moves into the new box, and the landscape is drawn over it.
+    assert -1 <= start["x"][0] <= 4 and -2 <= start["y"][0] <= 0.5
+    lines_x = decode(spec["data"][0]["x"])
+    assert np.nanmin(lines_x) >= -1 - 1e-9 and np.nanmax(lines_x) <= 4 + 1e-9
+
+    refusals = [("1, 2, 3", "four numbers"), ("3, 1, 0, 1", "x_min < x_max"), ("0, 1e9, 0, 1", "within")]
+    for bad, message in refusals:
+        app.text_input(key=state.DOMAIN).set_value(bad).run()
+        no_failure(app)
+        assert len(app.error) == 1 and message in app.error[0].value
+        assert np.nanmax(decode(map_figure(app)["data"][0]["x"])) <= 4 + 1e-9  # the previous box stays
