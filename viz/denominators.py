@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from viz.colors import LANDSCAPE_LINE_COLOR, MINIMUM_MARKER_COLOR
 from viz.encoding import typed_array
+from viz.landscape import landscape_trace, minima_trace
 from viz.lecture import (
     arrow,
     axis,
@@ -108,30 +108,9 @@ def map_figure(
     """Contour lines, each run's full path, its position after step t and its update Δθ_t as an arrow."""
     step = clamp_step(step, runs)
     scale = _arrow_scale(runs, step, domain)
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": typed_array(lines_x),
-            "y": typed_array(lines_y),
-            "line": {"color": LANDSCAPE_LINE_COLOR, "width": 1},
-            "hoverinfo": "skip",
-            "showlegend": False,
-            "name": "contour lines of f",
-        }
-    ]
+    traces: list[dict[str, Any]] = [landscape_trace(lines_x, lines_y)]
     if minima:
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": "minimum",
-                "x": [float(p[0]) for p in minima],
-                "y": [float(p[1]) for p in minima],
-                "marker": {"symbol": "star", "size": 20, "color": MINIMUM_MARKER_COLOR},
-                "hovertemplate": "minimum (%{x:.3g}, %{y:.3g})<extra></extra>",
-            }
-        )
+        traces.append(minima_trace(minima, marker_size=20))
     annotations = []
     for run in runs:
         traces.append(

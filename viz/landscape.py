@@ -6,11 +6,15 @@ plotly.js bug), and a single scatter trace of lines is small and stays put.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import contourpy
 import numpy as np
+
+from viz.colors import LANDSCAPE_LINE_COLOR, MINIMUM_MARKER_COLOR
+from viz.encoding import typed_array
 
 Box = tuple[tuple[float, float], tuple[float, float]]
 
@@ -78,3 +82,35 @@ def contour_lines(grid: LandscapeGrid, count: int = 18) -> ContourLines:
         return ContourLines(x=np.empty(0), y=np.empty(0), levels=levels)
     joined = np.concatenate(pieces[:-1])
     return ContourLines(x=joined[:, 0], y=joined[:, 1], levels=levels)
+
+
+def landscape_trace(lines_x: np.ndarray, lines_y: np.ndarray) -> dict[str, Any]:
+    """The contour lines as one thin grey scatter trace under everything else (no hover, no legend)."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "contour lines of f",
+        "x": typed_array(lines_x),
+        "y": typed_array(lines_y),
+        "line": {"color": LANDSCAPE_LINE_COLOR, "width": 1},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+
+
+def minima_trace(minima: Sequence[tuple[float, float]], marker_size: float = 16) -> dict[str, Any]:
+    """The known global minima as black stars."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "global minimum",
+        "x": [float(p[0]) for p in minima],
+        "y": [float(p[1]) for p in minima],
+        "marker": {
+            "symbol": "star",
+            "size": marker_size,
+            "color": MINIMUM_MARKER_COLOR,
+            "line": {"color": "white", "width": 1},
+        },
+        "hovertemplate": "global minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+    }

@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from viz.colors import LANDSCAPE_LINE_COLOR, MINIMUM_MARKER_COLOR
 from viz.encoding import rounded_list, typed_array, typed_grid
-from viz.landscape import Box, ContourLines
+from viz.landscape import Box, ContourLines, landscape_trace, minima_trace
 from viz.runs import RunPicture
 
 FIGURE_HEIGHT = 600
@@ -53,19 +52,6 @@ def _padded_box(domain: Box, fraction: float = 0.02) -> Box:
     return (x_min - dx, x_max + dx), (y_min - dy, y_max + dy)
 
 
-def _landscape_trace(lines: ContourLines) -> dict[str, Any]:
-    return {
-        "type": "scatter",
-        "mode": "lines",
-        "name": "contour lines of f",
-        "x": typed_array(lines.x),
-        "y": typed_array(lines.y),
-        "line": {"color": LANDSCAPE_LINE_COLOR, "width": 1},
-        "hoverinfo": "skip",
-        "showlegend": False,
-    }
-
-
 def _click_grid_trace(domain: Box, resolution: int) -> dict[str, Any]:
     """An invisible click layer over the whole plot: clicks on contour lines give no event, this does.
 
@@ -86,23 +72,6 @@ def _click_grid_trace(domain: Box, resolution: int) -> dict[str, Any]:
         "showscale": False,
         "hovertemplate": "click: start at (%{x:.2f}, %{y:.2f})<extra></extra>",
         "showlegend": False,
-    }
-
-
-def _minima_trace(minima: Sequence[tuple[float, float]]) -> dict[str, Any]:
-    return {
-        "type": "scatter",
-        "mode": "markers",
-        "name": "global minimum",
-        "x": [float(p[0]) for p in minima],
-        "y": [float(p[1]) for p in minima],
-        "marker": {
-            "symbol": "star",
-            "size": 16,
-            "color": MINIMUM_MARKER_COLOR,
-            "line": {"color": "white", "width": 1},
-        },
-        "hovertemplate": "global minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
     }
 
 
@@ -278,8 +247,8 @@ def map_figure(
     box = _padded_box(domain)
     steps = max((run.steps for run in runs), default=0)
     shown = frame_steps(steps, frame_count)
-    data = [_landscape_trace(lines), _click_grid_trace(domain, click_grid_resolution)]
-    data.append(_minima_trace(minima))
+    data = [landscape_trace(lines.x, lines.y), _click_grid_trace(domain, click_grid_resolution)]
+    data.append(minima_trace(minima))
     data.append(_start_trace(start))
     data += [_path_trace(run, i) for i, run in enumerate(runs)]
     data += [_stop_trace(run, i, box) for i, run in enumerate(runs)]
