@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import limits, state
+from ui.memory import freeze_after_full_collections
 from ui.presets import PRESETS, Preset
 from ui.run_settings import CHOICES, FIELD_NAMES, FIELDS_USED, RunSettings, defaults_for, family_of
 from ui.runs import RunRequest, current_runs
@@ -410,6 +411,7 @@ def sidebar() -> SidebarState:
 
     Call it first on every page.
     """
+    freeze_after_full_collections()  # keeps Streamlit's collection after each run cheap (ui/memory.py)
     keep_values_across_pages()
     with st.sidebar:
         navigation()
