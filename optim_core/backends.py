@@ -45,9 +45,17 @@ class ArrayOps:
         return self.xp.where(condition, a, b)
 
     def empty(self, shape: tuple[int, ...]) -> Any:
-        """An uninitialised array of this backend's dtype on its device."""
+        """An uninitialised array of this backend's dtype on its device.
+
+        On the CPU the memory always comes from numpy, which asks Linux for transparent huge pages
+        (madvise) for large arrays: a run's records (1.8 GB for 16,384 runs × 1,000 steps) are written
+        into fresh memory, and with 4 KiB pages the page faults alone took longer than the steps.
+        """
         if self.name == "torch":
-            return self.xp.empty(shape, dtype=self.dtype, device=self.device)
+            if self.device is not None and self.device.type != "cpu":
+                return self.xp.empty(shape, dtype=self.dtype, device=self.device)
+            numpy_dtype = self.xp.empty((), dtype=self.dtype).numpy().dtype
+            return self.xp.from_numpy(np.empty(shape, dtype=numpy_dtype))
         return np.empty(shape, dtype=self.dtype)
 
     def zeros_like(self, a: Any) -> Any:
@@ -72,42 +80,18 @@ class ArrayOps:
 class FusedTorchOps(ArrayOps):
     """Torch ops for code traced by torch.compile.
 
-    β^t depends only on the step, but inductor would inline it into the elementwise kernel and call a
-    scalar pow for every element (ten times slower than the rest of the step). An opaque custom op
-    keeps it a single 0-d computation outside the kernel.
+    β^t depends only on the step, but inductor inlines a pointwise pow into the elementwise kernel that
+    uses it and calls the scalar `std::pow` once per vector of runs, for every β and every step of the
+    chunk (it cannot hoist it: inductor keeps errno semantics, so pow is not a pure function to the C++
+    compiler). `power` ends the computation with a reduction (the max of two copies of β^t, which is β^t
+    exactly), and inductor computes reductions in a loop of their own before the kernel that reads them:
+    each β^t is computed once per chunk, then read as a scalar. (An opaque custom op did the same at
+    ~28 µs of Python dispatch per call: measured 6.8 against 4.3 ns per point-step.)
     """
 
-    def __post_init__(self) -> None:
-        # Register the custom op now, outside any traced code (registration cannot be traced).
-        _scalar_power()
-
     def power(self, base: Any, exponent: Any) -> Any:
-        return _scalar_power()(self.asarray(base), self.asarray(exponent))
-
-
-_SCALAR_POWER = None
-
-
-def _scalar_power() -> Any:
-    global _SCALAR_POWER
-    if _SCALAR_POWER is None:
-        import torch
-
-        # An explicit schema: this module's annotations are strings (from __future__ import annotations).
-        schema = "(Tensor base, Tensor exponent) -> Tensor"
-
-        @torch.library.custom_op("optimizer_lab::scalar_power", mutates_args=(), schema=schema)
-        def scalar_power(base: Any, exponent: Any) -> Any:
-            return torch.pow(base, exponent)
-
-        @scalar_power.register_fake
-        def _(base: Any, exponent: Any) -> Any:
-            return torch.empty(
-                torch.broadcast_shapes(base.shape, exponent.shape), dtype=base.dtype, device=base.device
-            )
-
-        _SCALAR_POWER = scalar_power
-    return _SCALAR_POWER
+        value = self.xp.pow(self.asarray(base), self.asarray(exponent))
+        return self.xp.stack((value, value)).amax(dim=0)
 
 
 def numpy_ops(dtype: str = "float64") -> ArrayOps:

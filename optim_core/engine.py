@@ -16,7 +16,7 @@ import numpy as np
 
 from optim_core.backends import ArrayOps, make_ops
 from optim_core.optimizers import Optimizer
-from optim_core.stepping import NoiseSource, advance, drive, fused_chunk_steps
+from optim_core.stepping import NoiseSource, advance, drive, fused_chunk_steps, per_row
 from optim_core.trajectory import DIVERGED, LEFT_DOMAIN, Trajectory
 
 DEFAULT_BOUND = 1e6  # a run whose |x| or |y| exceeds this has diverged
@@ -150,12 +150,15 @@ def recording_step(
     """`advance` plus everything `run` records about the step, each broadcast to (2, B)."""
     params, state = carry
     params, state, grad, step = advance(params, state, t, noise, hp, optimizer, gradient, ops)
+
+    def full(value: Any, like: Any) -> Any:  # scalars such as SGD's denom = 1, hyperparameters (B,)
+        if getattr(value, "shape", None) == like.shape:
+            return value
+        return ops.xp.broadcast_to(ops.asarray(value), like.shape)
+
     record = {"xy": params, "grad": grad}
     for name in ("update", "m", "second_moment", "denom", "step_size"):
-        value = getattr(step, name)
-        if getattr(value, "shape", None) != params.shape:  # scalars such as SGD's denom = 1
-            value = ops.xp.broadcast_to(ops.asarray(value), params.shape)
-        record[name] = value
+        record[name] = per_row(full, getattr(step, name), params)
     return (params, state), record
 
 

@@ -6,15 +6,18 @@
     θ_t = θ_{t−1} + record_t.update
 
 With `fused=True` on the torch backend, `compile_chunk` traces a chunk of calls of a step function
-with torch.compile: the gradient, the rule and the bookkeeping of those steps become a few fused
-elementwise kernels (no Python between the steps). The rule is still the one in `optim_core.rules`.
+with torch.compile. Inside the chunk every (2, B) quantity is held as its two rows (`AxisRows`) and
+the rule is applied row by row, so every operation of every step is elementwise over the B runs and
+inductor emits one loop over B for the whole chunk: the state is read once and written once per
+chunk and stays in registers between the steps. The rule is still the one in `optim_core.rules`.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from dataclasses import fields
+from typing import Any, NamedTuple
 
 import numpy as np
 import sympy as sp
@@ -23,9 +26,52 @@ from optim_core.backends import ArrayOps, FusedTorchOps
 from optim_core.optimizers import Optimizer
 from optim_core.rules import State, StepRecord
 
+STEP_FIELDS = tuple(f.name for f in fields(StepRecord))  # a constant: torch.compile cannot trace fields()
 FUSED_CHUNK = 10  # steps per compiled call: long enough to amortise the call, short enough to compile
 _COMPILED: OrderedDict[tuple, Any] = OrderedDict()
 _COMPILED_MAX = 16
+
+
+class AxisRows(NamedTuple):
+    """A (2, B) quantity held as its two rows inside a compiled chunk (see the module docstring)."""
+
+    x: Any
+    y: Any
+
+
+def per_row(function: Callable[..., Any], *values: Any) -> Any:
+    """`function(*values)` on (2, B) arrays; row by row when any value is an AxisRows.
+
+    Values that are not AxisRows (hyperparameters (B,), scalars) are passed to both rows unchanged.
+    """
+    if not any(isinstance(value, AxisRows) for value in values):
+        return function(*values)
+    return AxisRows(
+        *(function(*(v[axis] if isinstance(v, AxisRows) else v for v in values)) for axis in (0, 1))
+    )
+
+
+def as_rows(tree: Any) -> Any:
+    """Every (2, B) tensor in a nested carry as AxisRows (the inverse of `stack_rows`)."""
+    from torch.utils import _pytree
+
+    def split(value: Any) -> Any:
+        if getattr(value, "ndim", 0) == 2 and value.shape[0] == 2:
+            return AxisRows(value[0], value[1])
+        return value
+
+    return _pytree.tree_map(split, tree)
+
+
+def stack_rows(tree: Any) -> Any:
+    """Every AxisRows in a nested carry back as one (2, B) tensor."""
+    import torch
+    from torch.utils import _pytree
+
+    def join(value: Any) -> Any:
+        return torch.stack(tuple(value)) if isinstance(value, AxisRows) else value
+
+    return _pytree.tree_map(join, tree, is_leaf=lambda value: isinstance(value, AxisRows))
 
 
 class NoiseSource:
@@ -58,13 +104,27 @@ def advance(
     gradient: Callable[[Any, Any], tuple[Any, Any]],
     ops: ArrayOps,
 ) -> tuple[Any, State, Any, StepRecord]:
-    """One step of every run: returns (θ_t, state_t, g_t, record_t)."""
+    """One step of every run: returns (θ_t, state_t, g_t, record_t).
+
+    `params` and the state's arrays are (2, B) arrays, or AxisRows inside a compiled chunk; then the
+    rule runs once per row (it is elementwise, so the numbers are the same).
+    """
     gx, gy = gradient(params[0], params[1])
-    grad = ops.xp.stack((gx, gy))
-    if noise is not None:
-        grad = grad + noise
-    state, step = optimizer.update(hp, state, grad, t, ops)
-    return params + step.update, state, grad, step
+    if not isinstance(params, AxisRows):
+        grad = ops.xp.stack((gx, gy))
+        if noise is not None:
+            grad = grad + noise
+        state, step = optimizer.update(hp, state, grad, t, ops)
+        return params + step.update, state, grad, step
+    grad = AxisRows(gx, gy) if noise is None else AxisRows(gx + noise[0], gy + noise[1])
+    by_axis = [
+        optimizer.update(hp, {name: value[axis] for name, value in state.items()}, grad[axis], t, ops)
+        for axis in (0, 1)
+    ]
+    state = {name: AxisRows(by_axis[0][0][name], by_axis[1][0][name]) for name in by_axis[0][0]}
+    records = [record for _, record in by_axis]
+    step = StepRecord(**{name: AxisRows(*(getattr(r, name) for r in records)) for name in STEP_FIELDS})
+    return per_row(lambda p, u: p + u, params, step.update), state, grad, step
 
 
 def hyperparameters_as_tensors(hp: Any, ops: ArrayOps) -> Any:
@@ -179,6 +239,7 @@ def compile_chunk(
     gradient = surface.gradient_function("torch")
 
     def chunk(carry: Any, t0: Any, noise: Any, hp: Any, into: Any, *extra: Any) -> tuple[Any, Any]:
+        carry = as_rows(carry)
         outputs = []
         for i in range(chunk_steps):
             step_noise = None if noise is None else noise[i]
@@ -186,16 +247,18 @@ def compile_chunk(
                 carry, t0 + i, step_noise, hp, optimizer, gradient, fused_ops, *extra
             )
             outputs.append(output)
+        carry = stack_rows(carry)
         if outputs[0] is None:
             return carry, None
-        stacked = {name: torch.stack([output[name] for output in outputs]) for name in outputs[0]}
+        stacked = {name: torch.stack([stack_rows(output[name]) for output in outputs]) for name in outputs[0]}
         if into is not None:
             for name, values in stacked.items():
                 into[name].copy_(values)  # fused into the kernels that compute them
             return carry, None
         return carry, stacked
 
-    compiled = torch.compile(chunk, dynamic=False)
+    # fullgraph: a graph break would silently fall back to slow eager steps; fail loudly instead.
+    compiled = torch.compile(chunk, dynamic=False, fullgraph=True)
     _COMPILED[key] = compiled
     while len(_COMPILED) > _COMPILED_MAX:
         _COMPILED.popitem(last=False)
