@@ -185,7 +185,12 @@ def drive(
         chunk = compile_chunk(kind, step_function, optimizer, surface, ops, chunk_steps)
         tensor_hp = hyperparameters_as_tensors(hp, ops)
         while t + chunk_steps - 1 <= steps:
-            into = None if chunk_records is None else chunk_records(t, chunk_steps)
+            into = None
+            if chunk_records is not None:
+                into = {
+                    name: [(values[i, 0], values[i, 1]) for i in range(chunk_steps)]
+                    for name, values in chunk_records(t, chunk_steps).items()
+                }
             carry, outputs = chunk(
                 carry, ops.asarray(float(t)), noise.draw(chunk_steps), tensor_hp, into, *extra
             )
@@ -250,15 +255,22 @@ def compile_chunk(
         carry = stack_rows(carry)
         if outputs[0] is None:
             return carry, None
-        stacked = {name: torch.stack([stack_rows(output[name]) for output in outputs]) for name in outputs[0]}
         if into is not None:
-            for name, values in stacked.items():
-                into[name].copy_(values)  # fused into the kernels that compute them
+            # `into[name][i]` holds the two rows of step i as separate tensors, made outside: a copy into a
+            # whole input is one more store in the chunk's loop over B. (Copying into slices of one
+            # array becomes a scatter over all of it; stacking first costs passes over the records.)
+            for i, output in enumerate(outputs):
+                for name, value in output.items():
+                    for axis in (0, 1):
+                        into[name][i][axis].copy_(value[axis])
             return carry, None
+        stacked = {name: torch.stack([stack_rows(out[name]) for out in outputs]) for name in outputs[0]}
         return carry, stacked
 
     # fullgraph: a graph break would silently fall back to slow eager steps; fail loudly instead.
-    compiled = torch.compile(chunk, dynamic=False, fullgraph=True)
+    # max_fusion_size: a recording chunk has ~150 stores; at inductor's default (64 nodes per kernel)
+    # they split into ~30 loops that pass intermediates through memory.
+    compiled = torch.compile(chunk, dynamic=False, fullgraph=True, options={"max_fusion_size": 4096})
     _COMPILED[key] = compiled
     while len(_COMPILED) > _COMPILED_MAX:
         _COMPILED.popitem(last=False)
