@@ -16,11 +16,12 @@ import numpy as np
 
 from optim_core.backends import ArrayOps, make_ops
 from optim_core.optimizers import Optimizer
-from optim_core.stepping import NoiseSource, advance, drive, fused_chunk_steps, per_row
-from optim_core.trajectory import DIVERGED, LEFT_DOMAIN, Trajectory
+from optim_core.replay import REPLAY_OPS, StepReplay, evolving_state_names
+from optim_core.stepping import NoiseSource, advance, drive, fused_chunk_steps
+from optim_core.trajectory import DIVERGED, LEFT_DOMAIN, Trajectory, storage_view
 
 DEFAULT_BOUND = 1e6  # a run whose |x| or |y| exceeds this has diverged
-RECORDED = ("grad", "update", "m", "second_moment", "denom", "step_size")
+STATE_PREFIX = "state."  # record names of the optimizer state entries ("state.m", "state.v", ...)
 
 
 def validate_run_arguments(optimizer: Any, steps: Any, noise: Any) -> None:
@@ -88,22 +89,26 @@ def run(
     ops = make_ops(backend, device, dtype)
     batch = starts.shape[0]
     hp = optimizer.hyperparameters_on(ops)
+    replay_hp = optimizer.hyperparameters_on(REPLAY_OPS)
+    state_names = evolving_state_names(optimizer, replay_hp)
+    recorded = ("grad", *(STATE_PREFIX + name for name in state_names))
     params = ops.asarray(starts.T.copy())  # (2, B)
     xy = ops.empty((steps + 1, 2, batch))
-    records = {name: ops.empty((steps, 2, batch)) for name in RECORDED}
+    records = {name: ops.empty((steps, 2, batch)) for name in recorded}
     xy[0] = params
 
     def keep(first_step: int, outputs: dict) -> None:
         count = outputs["xy"].shape[0]
         xy[first_step : first_step + count] = outputs["xy"]
-        for name in RECORDED:
+        for name in recorded:
             records[name][first_step - 1 : first_step - 1 + count] = outputs[name]
 
     def record_views(first_step: int, count: int) -> dict:
-        views = {name: records[name][first_step - 1 : first_step - 1 + count] for name in RECORDED}
+        views = {name: records[name][first_step - 1 : first_step - 1 + count] for name in recorded}
         return dict(views, xy=xy[first_step : first_step + count])
 
-    carry = (params, optimizer.init_state(params, ops))
+    initial_state = optimizer.init_state(params, ops)
+    carry = (params, initial_state)
     noise_source = NoiseSource(noise, seed, batch, ops)
     drive(
         "run",
@@ -116,6 +121,7 @@ def run(
         ops,
         noise_source,
         chunk_steps,
+        extra=(state_names,),
         keep=keep,
         chunk_records=record_views,
     )
@@ -124,18 +130,21 @@ def run(
     host = {name: ops.to_numpy(value).astype(np.float64, copy=False) for name, value in records.items()}
     loss, stopped_at, reasons = _loss_and_stops(surface, xy_host, host["grad"], bound)
     _cut_after_stop(xy_host, loss, host, stopped_at, reasons)
-
-    def view(values: np.ndarray) -> np.ndarray:
-        # (T, 2, B) storage seen as (T, B, 2), or (T, 2) for a single run: a view, no copy.
-        values = values.swapaxes(1, 2)
-        return values if batched else values[:, 0]
-
+    replay = StepReplay(
+        optimizer=optimizer,
+        hp=replay_hp,
+        grad=host["grad"],
+        history={name: host[STATE_PREFIX + name] for name in state_names},
+        initial_state={name: ops.to_numpy(value) for name, value in initial_state.items()},
+        stopped_at=stopped_at,
+    )
     return Trajectory(
         optimizer=optimizer,
         surface=surface,
-        xy=view(xy_host),
+        xy=storage_view(xy_host, batched),
         loss=loss if batched else loss[:, 0],
-        **{name: view(values) for name, values in host.items()},
+        grad=storage_view(host["grad"], batched),
+        replay=replay,
         stopped_at=stopped_at,
         stop_reasons=reasons,
         batched=batched,
@@ -145,20 +154,21 @@ def run(
 
 
 def recording_step(
-    carry: tuple, t: Any, noise: Any, hp: Any, optimizer: Optimizer, gradient: Any, ops: ArrayOps
+    carry: tuple,
+    t: Any,
+    noise: Any,
+    hp: Any,
+    optimizer: Optimizer,
+    gradient: Any,
+    ops: ArrayOps,
+    state_names: tuple[str, ...],
 ) -> tuple[tuple, dict]:
-    """`advance` plus everything `run` records about the step, each broadcast to (2, B)."""
+    """`advance`, and what `run` records of the step: θ_t, g_t and the state entries it changed."""
     params, state = carry
-    params, state, grad, step = advance(params, state, t, noise, hp, optimizer, gradient, ops)
-
-    def full(value: Any, like: Any) -> Any:  # scalars such as SGD's denom = 1, hyperparameters (B,)
-        if getattr(value, "shape", None) == like.shape:
-            return value
-        return ops.xp.broadcast_to(ops.asarray(value), like.shape)
-
+    params, state, grad, _ = advance(params, state, t, noise, hp, optimizer, gradient, ops)
     record = {"xy": params, "grad": grad}
-    for name in ("update", "m", "second_moment", "denom", "step_size"):
-        record[name] = per_row(full, getattr(step, name), params)
+    for name in state_names:
+        record[STATE_PREFIX + name] = state[name]
     return (params, state), record
 
 

@@ -7,14 +7,20 @@ Shapes: a single run has no batch axis; a batch of B runs has one after the step
                               (steps, [B,] 2)                             index t − 1 = step t
 
 A run that stops (diverged, or left the function's domain) has NaN in every row after it stopped.
+
+update, m, second_moment, denom and step_size are recomputed from the recorded state the first time one
+of them is read (`optim_core.replay`): the same numbers the steps computed, without writing them all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+
+from optim_core.replay import StepReplay
 
 DIVERGED = "diverged"
 LEFT_DOMAIN = "left domain"
@@ -29,17 +35,43 @@ class Trajectory:
     xy: np.ndarray
     loss: np.ndarray
     grad: np.ndarray
-    update: np.ndarray
-    m: np.ndarray
-    second_moment: np.ndarray
-    denom: np.ndarray
-    step_size: np.ndarray
+    replay: StepReplay  # recomputes update, m, second_moment, denom, step_size on first use
     stopped_at: np.ndarray  # (B,) int: step at which the run stopped, −1 if it never did
     stop_reasons: np.ndarray  # (B,) object: None, DIVERGED or LEFT_DOMAIN
     batched: bool
     backend: str = "numpy"
     device: str = "cpu"
     extra: dict[str, Any] = field(default_factory=dict)
+
+    # -- what each step did, from the replay ------------------------------------------------
+    @cached_property
+    def _step_records(self) -> dict[str, np.ndarray]:
+        return {name: storage_view(values, self.batched) for name, values in self.replay.records().items()}
+
+    @property
+    def update(self) -> np.ndarray:
+        """θ_t − θ_{t−1} as the rule computed it."""
+        return self._step_records["update"]
+
+    @property
+    def m(self) -> np.ndarray:
+        """What the step moved along (see `optim_core.rules.StepRecord`)."""
+        return self._step_records["m"]
+
+    @property
+    def second_moment(self) -> np.ndarray:
+        """v_t (Adam, RMSProp, Adagrad) or s_t (AdaBelief); NaN for SGD."""
+        return self._step_records["second_moment"]
+
+    @property
+    def denom(self) -> np.ndarray:
+        """The per-axis denominator divided by (bias correction and eps included); 1 for SGD."""
+        return self._step_records["denom"]
+
+    @property
+    def step_size(self) -> np.ndarray:
+        """The per-axis effective learning rate: update = −step_size · m."""
+        return self._step_records["step_size"]
 
     # -- shape helpers ---------------------------------------------------------------------
     @property
@@ -128,24 +160,52 @@ class Trajectory:
             return first
         return None if first[0] < 0 else int(first[0])
 
+    def first_steps(self, steps: int) -> Trajectory:
+        """The first `steps` steps of this run (a stop later than that is forgotten): exactly the run of
+        `steps` steps from the same start, with the same noise."""
+        if steps == self.steps:
+            return self
+        if not 0 <= steps <= self.steps:
+            raise ValueError(f"steps must be between 0 and {self.steps}, got {steps}")
+        stopped_at = self.stopped_at.copy()
+        stop_reasons = self.stop_reasons.copy()
+        later = stopped_at > steps
+        stopped_at[later] = -1
+        stop_reasons[later] = None
+        return replace(
+            self,
+            xy=self.xy[: steps + 1],
+            loss=self.loss[: steps + 1],
+            grad=self.grad[:steps],
+            replay=self.replay.first_steps(steps, stopped_at),
+            stopped_at=stopped_at,
+            stop_reasons=stop_reasons,
+            extra={},
+        )
+
     def run(self, index: int) -> Trajectory:
         """The index-th run of a batch, as an unbatched Trajectory."""
         if not self.batched:
             raise ValueError("run(index) needs a batched trajectory")
-        arrays = {
-            name: getattr(self, name)[:, index]
-            for name in ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size")
-        }
         return Trajectory(
             optimizer=self.optimizer,
             surface=self.surface,
+            xy=self.xy[:, index],
+            loss=self.loss[:, index],
+            grad=self.grad[:, index],
+            replay=self.replay.select(index),
             stopped_at=self.stopped_at[index : index + 1],
             stop_reasons=self.stop_reasons[index : index + 1],
             batched=False,
             backend=self.backend,
             device=self.device,
-            **arrays,
         )
+
+
+def storage_view(values: np.ndarray, batched: bool) -> np.ndarray:
+    """The engine's (T, 2, B) storage seen as (T, B, 2), or (T, 2) for a single run: a view, no copy."""
+    values = values.swapaxes(1, 2)
+    return values if batched else values[:, 0]
 
 
 @dataclass(frozen=True, eq=False)

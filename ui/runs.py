@@ -6,7 +6,7 @@ bounded cache, so moving one run's slider recomputes that run only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -61,7 +61,6 @@ def current_runs() -> list[RunRequest]:
 # from 500 to 990 then reuses one 1,000-step run instead of computing fifty. A run of n steps is exactly
 # the first n steps of a longer one (same updates, same noise: optim_core draws noise in step order).
 STEP_BUCKET = 500
-PER_STEP_FIELDS = ("grad", "update", "m", "second_moment", "denom", "step_size")
 
 
 def step_bucket(steps: int) -> int:
@@ -71,22 +70,7 @@ def step_bucket(steps: int) -> int:
 
 def first_steps(trajectory: Any, steps: int) -> Any:
     """The first `steps` steps of an unbatched trajectory, with a stop after them forgotten."""
-    if trajectory.steps == steps:
-        return trajectory
-    stopped_at = trajectory.stopped_at.copy()
-    stop_reasons = trajectory.stop_reasons.copy()
-    later = stopped_at > steps
-    stopped_at[later] = -1
-    stop_reasons[later] = None
-    return replace(
-        trajectory,
-        xy=trajectory.xy[: steps + 1],
-        loss=trajectory.loss[: steps + 1],
-        **{name: getattr(trajectory, name)[:steps] for name in PER_STEP_FIELDS},
-        stopped_at=stopped_at,
-        stop_reasons=stop_reasons,
-        extra={},
-    )
+    return trajectory.first_steps(steps)
 
 
 @st.cache_resource(max_entries=limits.RUN_CACHE_ENTRIES, show_spinner=False)

@@ -279,3 +279,76 @@ def test_a_constant_partial_derivative_is_broadcast_to_every_run(backend):
     traj = run(surface, SGD(lr=0.1), STARTS, 5, backend=backend)
     np.testing.assert_array_equal(traj.grad[..., 0], 1.0)
     np.testing.assert_allclose(traj.xy[-1, :, 0], STARTS[:, 0] - 0.5)
+
+
+REPLAYED_SPECS = [
+    SGD(lr=1e-3),
+    SGD(lr=1e-3, momentum=0.9, nesterov=True),
+    SGD(lr=1e-3, momentum=0.9, dampening=0.3),
+    Adam(lr=1e-2),
+    Adam(lr=1e-2, amsgrad=True),
+    AdaBelief(lr=1e-2),
+    AdaBelief(lr=1e-2, rectify=True, amsgrad=True),
+    AdaBelief(lr=1e-2, rectify=True, degenerated_to_sgd=False),
+    RMSProp(lr=1e-3, momentum=0.9, centered=True),
+    RMSProp(lr=1e-3),
+    Adagrad(lr=0.1, lr_decay=0.1, initial_accumulator_value=0.5),
+]
+
+
+@pytest.mark.parametrize("spec", REPLAYED_SPECS, ids=lambda s: s.label)
+def test_replayed_step_records_are_bit_identical_to_what_each_step_computed(spec):
+    """update, m, second_moment, denom and step_size are recomputed from the recorded state on first use
+    (optim_core.replay); stepping the rule by hand, one step at a time, must give the same bits."""
+    from optim_core.backends import numpy_ops
+
+    surface = get_surface("beale")
+    starts = np.array([[1.0, 1.5], [-2.0, 0.5], [3.0, -1.0]])
+    traj = run(surface, spec, starts, 120)
+    ops = numpy_ops()
+    hp = spec.hyperparameters_on(ops)
+    params = starts.T.copy()
+    state = spec.init_state(params, ops)
+    with np.errstate(all="ignore"):
+        for t in range(1, 121):
+            grad = np.stack(surface.grad(params[0], params[1]))
+            state, record = spec.update(hp, state, grad, t, ops)
+            params = params + record.update
+            for name in ("update", "m", "second_moment", "denom", "step_size"):
+                expected = np.broadcast_to(getattr(record, name), params.shape).T
+                alive = traj.stopped_at < 0
+                np.testing.assert_array_equal(
+                    getattr(traj, name)[t - 1][alive], expected[alive], err_msg=f"{name}, step {t}"
+                )
+
+
+def test_only_the_state_a_step_changes_is_recorded():
+    from optim_core.backends import numpy_ops
+    from optim_core.replay import evolving_state_names
+
+    def names(spec):
+        return evolving_state_names(spec, spec.hyperparameters_on(numpy_ops()))
+
+    assert names(Adam()) == ("m", "v")  # AMSGrad's maximum stays zero without amsgrad
+    assert names(Adam(amsgrad=True)) == ("m", "v", "v_max")
+    assert names(AdaBelief()) == ("m", "s")
+    assert names(RMSProp()) == ("v", "momentum_buffer")
+    assert names(RMSProp(centered=True)) == ("v", "grad_average", "momentum_buffer")
+
+
+@pytest.mark.parametrize("spec", [Adam(lr=0.5), SGD(lr=1e-2, momentum=0.9)], ids=lambda s: s.label)
+def test_the_first_steps_of_a_run_are_the_shorter_run(spec):
+    """The app computes runs in buckets of steps and cuts them (ui/runs.py); a stop after the cut is
+    forgotten, one before it is kept. Adam at lr 0.5 on Rosenbrock from (-1.5, 2) runs for a while;
+    from (3, 3) SGD with momentum diverges early."""
+    surface = get_surface("rosenbrock")
+    starts = np.array([[-1.5, 2.0], [3.0, 3.0]])
+    long = run(surface, spec, starts, 80)
+    for steps in (0, 1, 7, 40):
+        short = run(surface, spec, starts, steps)
+        cut = long.first_steps(steps)
+        np.testing.assert_array_equal(cut.stopped_at, short.stopped_at)
+        for name in ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size"):
+            np.testing.assert_array_equal(getattr(cut, name), getattr(short, name), err_msg=name)
+    with pytest.raises(ValueError, match="steps"):
+        long.first_steps(81)
