@@ -352,3 +352,19 @@ def test_the_first_steps_of_a_run_are_the_shorter_run(spec):
             np.testing.assert_array_equal(getattr(cut, name), getattr(short, name), err_msg=name)
     with pytest.raises(ValueError, match="steps"):
         long.first_steps(81)
+
+
+def test_a_minimum_reached_where_the_gradient_is_undefined_counts_in_run_and_sweep():
+    """The cone √(x² + y²): SGD from (0.3, 0) with lr 0.3 lands exactly on the tip at step 1, where f is
+    defined and the gradient is not. The run reached the minimum at step 1 and left the domain at step 1
+    (found when step 2 evaluates the gradient there); sweep and run must agree on both, eager and fused.
+    From (0.9, 0) rounding leaves x = 5.6e-17 after three steps: reached at step 3, never stopped."""
+    surface = Surface("cone", "cone", sp.sqrt(X**2 + Y**2), ((-1, 1), (-1, 1)), minima=((0.0, 0.0),))
+    spec = SGD(lr=0.3)
+    traj = run(surface, spec, (0.3, 0.0), 5)
+    assert traj.diverged_at == 1 and traj.stop_reason == LEFT_DOMAIN
+    assert traj.steps_to_tolerance(0.1) == 1
+    for options in ({}, {"backend": "torch"}, {"backend": "torch", "fused": 2}):
+        outcome = sweep(surface, spec, np.array([[0.3, 0.0], [0.9, 0.0]]), 5, tol=0.1, **options)
+        assert outcome.diverged_at.tolist() == [1, -1], options
+        assert outcome.steps_to_tolerance.tolist() == [1, 3], options
