@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +53,7 @@ def test_defaults_race_three_optimizers_in_their_colours(app):
     assert [row["stopped at step"] for row in rows] == ["—", "—", "—"]
 
 
-def test_the_map_and_curves_are_live_figures_that_load_the_packaged_plotly(app):
+def test_the_map_and_curves_are_live_figures_that_load_the_vendored_plotly(app):
     """The 2D view sends its three figures to the live component (updated in place by Plotly.react)."""
     elements = app.get(ELEMENT_TYPE)
     assert [payload_of(e)["name"] for e in elements] == ["map", "loss", "distance"]
@@ -68,6 +69,38 @@ def test_the_map_and_curves_are_live_figures_that_load_the_packaged_plotly(app):
         OPTIMIZER_COLORS[f] for f in ("sgd", "adam", "adabelief")
     ]
     assert b"NaN" not in elements[0].proto.bytes  # strict JSON, as the browser's JSON.parse needs
+    assert live_trace_types(app) <= bundled_trace_types()
+
+
+def bundled_trace_types() -> set[str]:
+    """The trace types the vendored plotly.js bundle registers (each module declares its own name)."""
+    bundle = (PLOTLY_JS_DIR / PLOTLY_JS_FILE).read_text(encoding="utf-8")
+    types = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
+    assert {"scatter", "heatmap"} <= types, "the bundle's trace modules were not found"
+    return types
+
+
+def live_trace_types(at: AppTest) -> set[str]:
+    """Every trace type the live figures on the page use (plotly's default type is scatter)."""
+    return {
+        trace.get("type", "scatter")
+        for spec in live_figures(at).values()
+        for trace in [*spec["data"], *(t for frame in spec.get("frames", []) for t in frame["data"])]
+    }
+
+
+def test_the_vendored_plotly_js_is_the_plotly_packages_version():
+    """ui/static/plotly/ holds plotly.js's cartesian bundle of the same version as the plotly package's
+    own plotly.js, which the figures are written for: upgrading plotly without it must fail here."""
+    from plotly.offline import get_plotlyjs_version
+
+    with (PLOTLY_JS_DIR / PLOTLY_JS_FILE).open(encoding="utf-8") as bundle:
+        header = bundle.read(200)
+    match = re.search(r"plotly\.js \(cartesian - minified\) v(\S+)", header)
+    assert match, header
+    assert match.group(1) == get_plotlyjs_version()
+    assert (PLOTLY_JS_DIR / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    assert f"@{get_plotlyjs_version()}" in (PLOTLY_JS_DIR / "README.md").read_text(encoding="utf-8")
 
 
 def test_the_first_page_does_not_import_torch_or_pandas():
@@ -102,6 +135,7 @@ def test_every_preset_loads_and_shows_what_happens(preset_key):
     else:
         spec = map_figure(at)
         assert len(path_traces(spec)) == len(preset.runs)
+        assert live_trace_types(at) <= bundled_trace_types()
         start = spec["data"][3]
         assert (start["x"][0], start["y"][0]) == pytest.approx(preset.start)
 

@@ -94,7 +94,7 @@ def test_clicking_the_map_sets_the_start(page: Page, base_url: str) -> None:
 
 
 def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) -> None:
-    # Nothing but the app's own server: plotly.js comes from the plotly package, served by the app.
+    # Nothing but the app's own server: plotly.js is the bundle in ui/static/plotly, served by the app.
     page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
     open_playground(page, base_url)
     assert page.evaluate(FIRST_PATH_LENGTH_JS) == 501
