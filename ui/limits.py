@@ -22,7 +22,6 @@ START_LIMIT = 1e3  # |x0|, |y0| of a typed start point
 
 MAX_FRAMES = 60  # animation frames, whatever the number of steps: keeps the figure small and fast to draw
 TAIL_STEPS = 8  # points behind each animated head
-CLICK_GRID_RESOLUTION = 25  # cells per axis of the invisible heatmap that catches clicks on the map
 
 RUN_CACHE_ENTRIES = 256  # runs kept, keyed by their settings
 SURFACE_CACHE_ENTRIES = 64  # compiled typed functions / landscapes kept

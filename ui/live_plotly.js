@@ -73,12 +73,14 @@ export default function (component) {
       showError(holder, "");
       if (data.clickable && !holder.clickBound && holder.graph.on) {
         holder.clickBound = true;
-        // A click on any hoverable point (the map's invisible click layer, a path point) reports it.
+        // A click on a hoverable point (a path point, the start) reports that point; where the layout
+        // sets clickanywhere (the map), a click anywhere else on the plot area reports where it landed,
+        // in data coordinates (plotly's own conversion; its axes, buttons and scrubber send no click).
         holder.graph.on("plotly_click", (event) => {
           const point = event && event.points && event.points[0];
-          if (point && Number.isFinite(point.x) && Number.isFinite(point.y)) {
-            holder.setTriggerValue("click", { x: point.x, y: point.y });
-          }
+          const x = point ? point.x : event && event.xvals && event.xvals[0];
+          const y = point ? point.y : event && event.yvals && event.yvals[0];
+          if (Number.isFinite(x) && Number.isFinite(y)) holder.setTriggerValue("click", { x, y });
         });
       }
     })

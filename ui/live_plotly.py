@@ -65,8 +65,9 @@ def live_plotly_chart(
 ) -> Any:
     """Draw `figure` (a plotly figure dict with optional frames) under `key`, updating it in place.
 
-    With `on_click`, a click on any hoverable point of the figure calls it before the next run, with
-    the point in `st.session_state[key]["click"]` as {"x": ..., "y": ...}.
+    With `on_click`, a click on any hoverable point of the figure (or anywhere on its plot area, where
+    its layout sets plotly's `clickanywhere`) calls it before the next run, with the point in
+    `st.session_state[key]["click"]` as {"x": ..., "y": ...}.
     """
     payload = {
         "name": key,

@@ -26,7 +26,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False}
 
 
 def _on_map_click() -> None:
-    """A click on the map (on the invisible click layer or a path point) moves the shared start there."""
+    """A click on the map (anywhere on the plot area, or on a path point) moves the shared start there."""
     point = clicked_point(MAP_KEY)
     # The browser can send anything: only a finite point within the start inputs' bounds is taken
     # (a value outside a number input's range would make Streamlit raise on the next run).
@@ -47,7 +47,6 @@ def build_map(side: SidebarState, results: list[RunResult]) -> dict:
         frame_count=limits.MAX_FRAMES,
         tail=limits.TAIL_STEPS,
         full_animation_ms=FULL_ANIMATION_MS,
-        click_grid_resolution=limits.CLICK_GRID_RESOLUTION,
         view_key=side.surface_id,
     )
 

@@ -53,10 +53,11 @@ def _padded_box(domain: Box, fraction: float = 0.02) -> Box:
 
 
 def _click_grid_trace(domain: Box, resolution: int) -> dict[str, Any]:
-    """An invisible click layer over the whole plot: clicks on contour lines give no event, this does.
+    """An invisible click layer over the whole plot, for `map_figure(click_grid_resolution=...)`.
 
     One transparent heatmap of `resolution`² cells: plotly draws it as a single image (an SVG marker per
     grid point cost ~30 ms of drawing per 600), and a click anywhere reports the centre of its cell.
+    The playground does without it (plotly's `clickanywhere` reports the exact point, see `map_figure`).
     """
     (x_min, x_max), (y_min, y_max) = domain
     return {
@@ -234,20 +235,28 @@ def map_figure(
     frame_count: int = 100,
     tail: int = 8,
     full_animation_ms: int = 6_000,
-    click_grid_resolution: int = 51,
+    click_grid_resolution: int | None = None,
     title: str = "",
     view_key: str = "",
 ) -> dict[str, Any]:
     """The animated 2D map as a plotly figure dict.
 
-    Trace order: landscape, click grid, minima, start, one full path per run, one stop marker per run,
+    Trace order: landscape, [click grid,] minima, start, one full path per run, one stop marker per run,
     then one animated head per run (the last `len(runs)` traces, the only ones frames touch).
     `view_key` keeps the user's zoom across updates of the same surface (plotly `uirevision`).
+
+    Clicks: the layout sets plotly.js's `clickanywhere`, so a click anywhere on the plot area (not on its
+    axes, buttons or scrubber) emits `plotly_click` with the pointer's data coordinates (`xvals`,
+    `yvals`), and with the hovered point, if any, in `points`. With `click_grid_resolution`, an invisible
+    heatmap of that many cells per axis is added as trace 1 as well (a click then also hovers a cell);
+    it cost ~4 ms of each `Plotly.react` of the playground's map, which does without it.
     """
     box = _padded_box(domain)
     steps = max((run.steps for run in runs), default=0)
     shown = frame_steps(steps, frame_count)
-    data = [landscape_trace(lines.x, lines.y), _click_grid_trace(domain, click_grid_resolution)]
+    data = [landscape_trace(lines.x, lines.y)]
+    if click_grid_resolution:
+        data.append(_click_grid_trace(domain, click_grid_resolution))
     data.append(minima_trace(minima))
     data.append(_start_trace(start))
     data += [_path_trace(run, i) for i, run in enumerate(runs)]
@@ -278,6 +287,7 @@ def map_figure(
         "xaxis": {"range": [x_min, x_max], "domain": [0, 1], "title": {"text": "x"}, "zeroline": False},
         "yaxis": {"range": [y_min, y_max], "domain": [0, 1], "title": {"text": "y"}, "zeroline": False},
         "hovermode": "closest",
+        "clickanywhere": True,
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         "plot_bgcolor": "white",
         "uirevision": view_key or "map",

@@ -45,8 +45,14 @@ def path_traces(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """The full-path traces of the map, one per run, in run order."""
     heads = set(spec["frames"][0]["traces"]) if spec.get("frames") else set()
     count = len(heads)
-    first_path = 4  # landscape, click grid, minima, start
+    first_path = len(spec["data"]) - 3 * count  # then a stop marker per run, then a head per run
     return spec["data"][first_path : first_path + count]
+
+
+def named_trace(spec: dict[str, Any], name: str) -> dict[str, Any]:
+    """The map's one trace called `name` ("start", "global minimum", ...)."""
+    (trace,) = [t for t in spec["data"] if t.get("name") == name]
+    return trace
 
 
 def table(at: AppTest) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import figure, new_app, no_failure, path_traces, table
+from tests.app.conftest import figure, named_trace, new_app, no_failure, path_traces, table
 from ui import RunRequest, limits, state
 from ui.live_plotly import ELEMENT_TYPE, PLOTLY_JS_DIR, PLOTLY_JS_FILE, figure_of, payload_of
 from ui.presets import PRESETS
@@ -46,7 +46,11 @@ def test_defaults_race_three_optimizers_in_their_colours(app):
     heads = spec["frames"][0]["traces"]
     assert heads == [len(spec["data"]) - 3, len(spec["data"]) - 2, len(spec["data"]) - 1]
     assert [spec["data"][i]["line"]["color"] for i in heads] == [p["line"]["color"] for p in paths]
-    assert spec["data"][2]["name"] == "global minimum" and spec["data"][2]["x"] == [3.0]
+    assert named_trace(spec, "global minimum")["x"] == [3.0]
+    # Clicks anywhere on the plot area come from plotly's clickanywhere, not from a click-catching trace.
+    assert spec["layout"]["clickanywhere"] is True
+    assert [t["name"] for t in spec["data"][:3]] == ["contour lines of f", "global minimum", "start"]
+    assert all(t.get("type") == "scatter" for t in spec["data"])
     rows = table(app)
     assert [row["optimizer"].split(" ", 1)[1] for row in rows] == [p["name"] for p in paths]
     assert all(np.isfinite(float(row["final f"])) for row in rows)
@@ -136,7 +140,7 @@ def test_every_preset_loads_and_shows_what_happens(preset_key):
         spec = map_figure(at)
         assert len(path_traces(spec)) == len(preset.runs)
         assert live_trace_types(at) <= bundled_trace_types()
-        start = spec["data"][3]
+        start = named_trace(spec, "start")
         assert (start["x"][0], start["y"][0]) == pytest.approx(preset.start)
 
 
@@ -414,7 +418,7 @@ def test_a_typed_function_takes_the_users_plot_box_and_refuses_a_bad_one(app):
     no_failure(app)
     assert not app.error
     spec = map_figure(app)
-    start = spec["data"][3]
+    start = named_trace(spec, "start")
     # The suggested start moves into the new box, and the landscape is drawn over it.
     assert -1 <= start["x"][0] <= 4 and -2 <= start["y"][0] <= 0.5
     lines_x = decode(spec["data"][0]["x"])

@@ -15,7 +15,6 @@ from tests.e2e.helpers import (
     wait_for_figure_change,
     wait_for_figures,
 )
-from ui import limits
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 # The map, loss and distance charts are live figures (ui/live_plotly.py): graph divs of class live-plotly,
 # the map first, updated in place by Plotly.react.
 MAP = "document.querySelectorAll('.live-plotly.js-plotly-plot')[0]"
-# The animated heads are the map's last traces (one per run); the start marker is trace 3.
+# The animated heads are the map's last traces (one per run); the start marker is the trace named "start".
 HEADS_JS = f"""() => {{
     const graph = {MAP};
     const heads = graph._transitionData && graph._transitionData._frames.length
@@ -33,10 +32,11 @@ HEADS_JS = f"""() => {{
         return [t.x[t.x.length - 1], t.y[t.y.length - 1]];
     }});
 }}"""
-START_JS = f"() => {{ const t = {MAP}.data[3]; return [t.x[0], t.y[0]]; }}"
+START_JS = f"() => {{ const t = {MAP}.data.find((t) => t.name === 'start'); return [t.x[0], t.y[0]]; }}"
 FIRST_PATH_LENGTH_JS = f"""() => {{
     const graph = {MAP};
-    const path = graph._fullData[4];  // typed arrays are decoded in _fullData
+    const heads = graph._transitionData._frames[0].traces.length;
+    const path = graph._fullData[graph._fullData.length - 3 * heads];  // typed arrays are decoded here
     return path.x.length;
 }}"""
 
@@ -71,25 +71,40 @@ def test_play_moves_the_heads_and_a_screenshot_is_saved(page: Page, base_url: st
     assert (ARTIFACTS_DIR / "playground.png").stat().st_size > 10_000
 
 
+def pixel_of(page: Page, point: tuple[float, float]) -> tuple[float, float]:
+    """Where the map draws `point` (data coordinates), in page pixels."""
+    return tuple(
+        page.evaluate(
+            f"""([x, y]) => {{
+                const graph = {MAP};
+                const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
+                return [box.left + graph._fullLayout.xaxis.d2p(x), box.top + graph._fullLayout.yaxis.d2p(y)];
+            }}""",
+            list(point),
+        )
+    )
+
+
 def test_clicking_the_map_sets_the_start(page: Page, base_url: str) -> None:
     open_playground(page, base_url)
-    # The invisible click layer over Beale's box [-4.5, 4.5]²: a click reports the centre of its cell.
-    spacing = 9.0 / (limits.CLICK_GRID_RESOLUTION - 1)
-    target = (-4.5 + 9 * spacing, -4.5 + 9 * spacing)
-    x, y = page.evaluate(
-        f"""([x, y]) => {{
-            const graph = {MAP};
-            const box = graph.querySelector('.nsewdrag').getBoundingClientRect();
-            return [box.left + graph._fullLayout.xaxis.d2p(x), box.top + graph._fullLayout.yaxis.d2p(y)];
-        }}""",
-        list(target),
-    )
-    page.mouse.click(x, y)
-    start = poll(page, START_JS, lambda s: abs(s[0] - target[0]) < 0.1 and abs(s[1] - target[1]) < 0.1)
-    assert abs(start[0] - target[0]) < 0.1 and abs(start[1] - target[1]) < 0.1, start
+    # Anywhere on the plot area (plotly's clickanywhere), away from the paths: the start moves to the
+    # clicked point itself, to within a pixel (Beale's box is [-4.5, 4.5]², a pixel about 0.02).
+    target = (-1.23, -2.71)
+    page.mouse.click(*pixel_of(page, target))
+    start = poll(page, START_JS, lambda s: abs(s[0] - target[0]) < 0.05 and abs(s[1] - target[1]) < 0.05)
+    assert abs(start[0] - target[0]) < 0.05 and abs(start[1] - target[1]) < 0.05, start
     wait_for_app_idle(page)
     assert float(page.get_by_label("Start x").input_value()) == start[0]
     assert "x0=" in page.url and "y0=" in page.url  # the new start is in the link too
+    # A click off the plot area (on the x axis's tick labels, below it) moves nothing.
+    below = page.evaluate(
+        f"() => {{ const r = {MAP}.querySelector('.nsewdrag').getBoundingClientRect(); "
+        f"return [r.left + r.width / 2, r.bottom + 12]; }}"
+    )
+    page.mouse.click(*below)
+    page.wait_for_timeout(1_000)
+    wait_for_app_idle(page)
+    assert page.evaluate(START_JS) == start
     assert_no_exception(page)
 
 
