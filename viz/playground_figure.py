@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from viz.encoding import rounded_list, typed_array, typed_grid
+from viz.encoding import rounded_list, typed_array
 from viz.landscape import Box, ContourLines, landscape_trace, minima_trace
 from viz.runs import RunPicture
 
@@ -50,30 +50,6 @@ def _padded_box(domain: Box, fraction: float = 0.02) -> Box:
     (x_min, x_max), (y_min, y_max) = domain
     dx, dy = (x_max - x_min) * fraction, (y_max - y_min) * fraction
     return (x_min - dx, x_max + dx), (y_min - dy, y_max + dy)
-
-
-def _click_grid_trace(domain: Box, resolution: int) -> dict[str, Any]:
-    """An invisible click layer over the whole plot, for `map_figure(click_grid_resolution=...)`.
-
-    One transparent heatmap of `resolution`² cells: plotly draws it as a single image (an SVG marker per
-    grid point cost ~30 ms of drawing per 600), and a click anywhere reports the centre of its cell.
-    The playground does without it (plotly's `clickanywhere` reports the exact point, see `map_figure`).
-    """
-    (x_min, x_max), (y_min, y_max) = domain
-    return {
-        "type": "heatmap",
-        "name": "click to start here",
-        "x": typed_array(np.linspace(x_min, x_max, resolution)),
-        "y": typed_array(np.linspace(y_min, y_max, resolution)),
-        "z": typed_grid(np.zeros((resolution, resolution))),
-        "zmin": 0,
-        "zmax": 1,
-        "colorscale": [[0, "white"], [1, "white"]],
-        "opacity": 0,
-        "showscale": False,
-        "hovertemplate": "click: start at (%{x:.2f}, %{y:.2f})<extra></extra>",
-        "showlegend": False,
-    }
 
 
 def _start_trace(start: tuple[float, float]) -> dict[str, Any]:
@@ -235,28 +211,24 @@ def map_figure(
     frame_count: int = 100,
     tail: int = 8,
     full_animation_ms: int = 6_000,
-    click_grid_resolution: int | None = None,
     title: str = "",
     view_key: str = "",
 ) -> dict[str, Any]:
     """The animated 2D map as a plotly figure dict.
 
-    Trace order: landscape, [click grid,] minima, start, one full path per run, one stop marker per run,
+    Trace order: landscape, minima, start, one full path per run, one stop marker per run,
     then one animated head per run (the last `len(runs)` traces, the only ones frames touch).
     `view_key` keeps the user's zoom across updates of the same surface (plotly `uirevision`).
 
     Clicks: the layout sets plotly.js's `clickanywhere`, so a click anywhere on the plot area (not on its
     axes, buttons or scrubber) emits `plotly_click` with the pointer's data coordinates (`xvals`,
-    `yvals`), and with the hovered point, if any, in `points`. With `click_grid_resolution`, an invisible
-    heatmap of that many cells per axis is added as trace 1 as well (a click then also hovers a cell);
-    it cost ~4 ms of each `Plotly.react` of the playground's map, which does without it.
+    `yvals`), and with the hovered point, if any, in `points`. (An invisible heatmap click layer did the
+    same before plotly.js 4.1, for ~4 ms of every `Plotly.react` of the map.)
     """
     box = _padded_box(domain)
     steps = max((run.steps for run in runs), default=0)
     shown = frame_steps(steps, frame_count)
     data = [landscape_trace(lines.x, lines.y)]
-    if click_grid_resolution:
-        data.append(_click_grid_trace(domain, click_grid_resolution))
     data.append(minima_trace(minima))
     data.append(_start_trace(start))
     data += [_path_trace(run, i) for i, run in enumerate(runs)]

@@ -110,16 +110,11 @@ def test_map_figure_is_valid_plotly_and_animates_only_the_heads(lines):
     assert np.allclose(decode(paths[0]["x"]), runs[0].xy[:, 0], atol=1e-6)
 
 
-def test_the_click_layer_is_one_invisible_heatmap_over_the_domain(lines):
-    figure = map_figure(lines, DOMAIN, [], (2.5, 0.0), [spiral_run(50)], click_grid_resolution=25)
-    layer = figure["data"][1]
-    assert (layer["type"], layer["name"], layer["opacity"]) == ("heatmap", "click to start here", 0)
-    assert decode(layer["z"]).shape == (25, 25)
-    (x_min, x_max), (y_min, y_max) = DOMAIN
-    for axis, low, high in (("x", x_min, x_max), ("y", y_min, y_max)):
-        centres = decode(layer[axis])
-        assert len(centres) == 25 and centres[0] == low and centres[-1] == high
-    assert "click" in layer["hovertemplate"]  # hoverable, so a click anywhere reports a cell centre
+def test_a_click_anywhere_on_the_map_reports_a_point(lines):
+    """plotly.js's clickanywhere: clicks on empty plot area emit plotly_click too (no click-layer trace)."""
+    figure = map_figure(lines, DOMAIN, [], (2.5, 0.0), [spiral_run(50)])
+    assert figure["layout"]["clickanywhere"] is True
+    assert not [trace for trace in figure["data"] if trace["type"] == "heatmap"]
 
 
 def test_play_buttons_offer_speeds_and_pause(lines):
