@@ -15,15 +15,14 @@ step does, so the bias corrections are bit-identical. (A float32 run's records a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from optim_core.backends import ArrayOps
-from optim_core.rules import State, StepRecord
+from optim_core.rules import STEP_FIELDS, State
 
-STEP_FIELDS = tuple(f.name for f in fields(StepRecord))
 _BLOCK_POINT_STEPS = 65536
 
 

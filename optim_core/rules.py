@@ -16,7 +16,7 @@ adabelief-pytorch 0.2.1), so results agree to ~1e-15 relative per step; see DESI
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from optim_core.backends import ArrayOps
@@ -42,6 +42,10 @@ class StepRecord:
     second_moment: Any
     denom: Any
     step_size: Any
+
+
+# The field names as a constant (torch.compile cannot trace dataclasses.fields).
+STEP_FIELDS = tuple(f.name for f in fields(StepRecord))
 
 
 # ---------------------------------------------------------------------------------------------

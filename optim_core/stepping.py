@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import fields
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -24,9 +23,8 @@ import sympy as sp
 
 from optim_core.backends import ArrayOps, FusedTorchOps
 from optim_core.optimizers import Optimizer
-from optim_core.rules import State, StepRecord
+from optim_core.rules import STEP_FIELDS, State, StepRecord
 
-STEP_FIELDS = tuple(f.name for f in fields(StepRecord))  # a constant: torch.compile cannot trace fields()
 FUSED_CHUNK = 10  # steps per compiled call: long enough to amortise the call, short enough to compile
 _COMPILED: OrderedDict[tuple, Any] = OrderedDict()
 _COMPILED_MAX = 16
