@@ -185,8 +185,8 @@ def drive(
         while t + chunk_steps - 1 <= steps:
             into = None
             if chunk_records is not None:
-                into = {
-                    name: [(values[i, 0], values[i, 1]) for i in range(chunk_steps)]
+                into = {  # each step's two rows as views (unbind: one call per level)
+                    name: [step.unbind(0) for step in values.unbind(0)]
                     for name, values in chunk_records(t, chunk_steps).items()
                 }
             carry, outputs = chunk(
