@@ -68,11 +68,6 @@ def step_bucket(steps: int) -> int:
     return max(steps, min(limits.MAX_STEPS, -(-steps // STEP_BUCKET) * STEP_BUCKET))
 
 
-def first_steps(trajectory: Any, steps: int) -> Any:
-    """The first `steps` steps of an unbatched trajectory, with a stop after them forgotten."""
-    return trajectory.first_steps(steps)
-
-
 @st.cache_resource(max_entries=limits.RUN_CACHE_ENTRIES, show_spinner=False)
 def _trajectory(
     surface_id: str,
@@ -83,7 +78,7 @@ def _trajectory(
     seed: int | None,
 ) -> Any:
     """The requested run: the first `steps` steps of the cached run of `step_bucket(steps)` steps."""
-    return first_steps(_bucket_run(surface_id, relevant, start, step_bucket(steps), noise, seed), steps)
+    return _bucket_run(surface_id, relevant, start, step_bucket(steps), noise, seed).first_steps(steps)
 
 
 @st.cache_resource(max_entries=limits.RUN_CACHE_ENTRIES, show_spinner=False)

@@ -353,14 +353,14 @@ def test_a_run_cut_from_a_longer_one_equals_the_short_run(noise):
     from optim_core import run
     from surfaces import get_surface
     from ui.run_settings import with_lr
-    from ui.runs import STEP_BUCKET, first_steps
+    from ui.runs import STEP_BUCKET
 
     surface = get_surface("beale")
     for settings in (with_lr("sgd", 1.0), with_lr("adabelief", 0.05)):  # one diverges, one does not
         long = run(surface, settings.to_optimizer(), (1.0, 1.5), 2 * STEP_BUCKET, noise=noise, seed=3)
         for steps in (1, 7, STEP_BUCKET + 10):
             short = run(surface, settings.to_optimizer(), (1.0, 1.5), steps, noise=noise, seed=3)
-            cut = first_steps(long, steps)
+            cut = long.first_steps(steps)  # as ui.runs cuts its bucket runs
             assert cut.diverged_at == short.diverged_at and cut.stop_reason == short.stop_reason
             for name in ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size"):
                 assert np.array_equal(getattr(cut, name), getattr(short, name), equal_nan=True), name
