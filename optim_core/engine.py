@@ -194,6 +194,8 @@ def _loss_and_stops(
             end = min(begin + rows, total)
             block = xy[begin:end]
             loss[begin:end] = surface.f(block[:, 0], block[:, 1])
+            # The same rule as optim_core.sweeps (max(|x|, |y|) <= bound there), written the way numpy
+            # runs it fastest: the max form makes this scan ~6x slower, this form slows the fused sweep.
             bad_position = ~np.isfinite(block).all(axis=1) | (np.abs(block) > bound).any(axis=1)
             undefined = ~np.isfinite(loss[begin:end])
             if begin < steps:

@@ -37,7 +37,11 @@ def _earliest(current: Any, happened: Any, t: Any, ops: ArrayOps) -> Any:
 
 
 def _largest_component(rows: Any, ops: ArrayOps) -> Any:
-    """max(|x|, |y|) per run; NaN when either is NaN (maximum propagates NaN), so `<= bound` fails."""
+    """max(|x|, |y|) per run; NaN when either is NaN (maximum propagates NaN), so `<= bound` fails.
+
+    `engine._loss_and_stops` applies the same stop rule to recorded runs with isfinite/any, numpy's
+    fastest form; here the max form is inductor's (mask logic slowed the fused sweep from 3.9 to 6.9 ns).
+    """
     return ops.xp.maximum(ops.xp.abs(rows[0]), ops.xp.abs(rows[1]))
 
 
