@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from viz.colors import LANDSCAPE_LINE_COLOR, MINIMUM_MARKER_COLOR
+from viz.colors import MINIMUM_MARKER_COLOR
 from viz.encoding import typed_array, typed_grid
+from viz.landscape import landscape_trace
 from viz.lecture import axis, base_layout
 
 CLICK_GRID_MAX = 64
@@ -258,16 +259,7 @@ def basin_figure(
             "showscale": False,
             "hoverinfo": "skip",
         },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "contour lines of f",
-            "x": typed_array(lines_x),
-            "y": typed_array(lines_y),
-            "line": {"color": LANDSCAPE_LINE_COLOR, "width": 1},
-            "hoverinfo": "skip",
-            "showlegend": False,
-        },
+        landscape_trace(lines_x, lines_y),
     ]
     for index, point in enumerate(minima):
         traces.append(
