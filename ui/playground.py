@@ -33,6 +33,8 @@ def _on_map_click() -> None:
     if point is not None and all(math.isfinite(v) and abs(v) <= limits.START_LIMIT for v in point):
         st.session_state[state.START_X] = round(point[0], 3)
         st.session_state[state.START_Y] = round(point[1], 3)
+        # The whole page: a section rerun from this trigger leaves the new start out of the URL.
+        st.rerun()
 
 
 def build_map(side: SidebarState, results: list[RunResult]) -> dict:

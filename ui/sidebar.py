@@ -19,6 +19,7 @@ from ui.memory import freeze_after_full_collections
 from ui.presets import PRESETS, Preset
 from ui.run_settings import CHOICES, FIELD_NAMES, FIELDS_USED, RunSettings, defaults_for, family_of
 from ui.runs import RunRequest, current_runs
+from ui.sections import SHARED_SECTION, current_page, rerun_section, run_section, section
 from ui.surface_choice import SurfaceChoice, resolve_current_surface
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -87,17 +88,10 @@ def nearest_stop(value: float, stops: list[float]) -> float:
 LAST_PAGE = "_last_page"  # session-state key: the page the previous run drew
 
 
-def _current_page() -> str | None:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    context = get_script_run_ctx()
-    return getattr(context, "page_script_hash", None) if context is not None else None
-
-
 def keep_values_across_pages() -> None:
     """Re-assign every shared value when the page changes: a widget's value otherwise dies when its page
     is left (DESIGN.md). On reruns of the same page nothing is lost, so nothing is re-assigned."""
-    page = _current_page()
+    page = current_page()
     if page is not None and st.session_state.get(LAST_PAGE) == page:
         return
     st.session_state[LAST_PAGE] = page
@@ -152,10 +146,12 @@ def _on_surface_changed() -> None:
 def _on_choice_changed(index: int) -> None:
     choice = st.session_state[state.run_key(index, "choice")]
     write_run(index, defaults_for(choice))
+    st.rerun()  # a new family can change the other runs' dashes and marks: redraw the whole page
 
 
 def _on_lr_stop_moved(index: int) -> None:
     st.session_state[state.run_key(index, "lr")] = st.session_state[f"r{index}_lrstop"]
+    rerun_section(run_section(index))
 
 
 def remove_run(index: int) -> None:
@@ -165,6 +161,7 @@ def remove_run(index: int) -> None:
         write_run(later, state.run_settings(later + 1))
     write_run(count - 1, state.default_run(count - 1))
     st.session_state[state.RUN_COUNT] = max(1, count - 1)
+    st.rerun()  # every later run's editor changes
 
 
 # -- drawing ------------------------------------------------------------------------------------------
@@ -276,22 +273,24 @@ def run_editor(index: int, request: RunRequest) -> None:
             format="%g",
             key=key("lr"),
             bind="query-params",
+            on_change=rerun_section,
+            args=(run_section(index),),
             help=f"Between {limits.LR_MIN:g} and {limits.LR_MAX:g}.",
         )
         if "beta1" in used:
             left, right = st.columns(2)
             left.number_input(
                 "β1", 0.0, 0.9999, value=default("beta1"), step=0.01, format="%.4g", key=key("beta1"),
-                bind="query-params",
+                bind="query-params", on_change=rerun_section, args=(run_section(index),),
             )  # fmt: skip
             right.number_input(
                 "β2", 0.0, 0.99999, value=default("beta2"), step=0.001, format="%.5g", key=key("beta2"),
-                bind="query-params",
+                bind="query-params", on_change=rerun_section, args=(run_section(index),),
             )  # fmt: skip
         if "alpha" in used:
             st.number_input(
                 "α (smoothing)", 0.0, 0.9999, value=default("alpha"), step=0.01, format="%.4g",
-                key=key("alpha"), bind="query-params",
+                key=key("alpha"), bind="query-params", on_change=rerun_section, args=(run_section(index),),
             )  # fmt: skip
         if "eps" in used:
             st.select_slider(
@@ -300,6 +299,8 @@ def run_editor(index: int, request: RunRequest) -> None:
                 value=default("eps"),
                 key=key("eps"),
                 bind="query-params",
+                on_change=rerun_section,
+                args=(run_section(index),),
             )
         if "momentum" in used:
             st.slider(
@@ -310,10 +311,19 @@ def run_editor(index: int, request: RunRequest) -> None:
                 step=0.01,
                 key=key("momentum"),
                 bind="query-params",
+                on_change=rerun_section,
+                args=(run_section(index),),
             )
         toggles = [name for name in ("nesterov", "amsgrad", "rectify", "centered") if name in used]
         for column, name in zip(st.columns(max(len(toggles), 1)), toggles, strict=False):
-            column.checkbox(name, value=default(name), key=key(name), bind="query-params")
+            column.checkbox(
+                name,
+                value=default(name),
+                key=key(name),
+                bind="query-params",
+                on_change=rerun_section,
+                args=(run_section(index),),
+            )
         st.button(
             "Remove this run",
             key=f"r{index}_remove",
@@ -334,7 +344,20 @@ def run_controls() -> None:
         help=f"Race up to {limits.MAX_RUNS} optimizers at once; the same one may appear twice.",
     )
     for request in current_runs():
-        run_editor(request.index, request)
+        RUN_EDITOR_SECTIONS[request.index]()
+
+
+def _run_editor_section(index: int):
+    def draw() -> None:  # on a section rerun, the run's settings are read again
+        requests = current_runs()
+        if index < len(requests):
+            run_editor(index, requests[index])
+
+    return section(draw, run_section(index))
+
+
+# One section per run slot (a section's key names one function): ui/sections.py.
+RUN_EDITOR_SECTIONS = [_run_editor_section(index) for index in range(limits.MAX_RUNS)]
 
 
 def shared_controls() -> None:
@@ -346,6 +369,8 @@ def shared_controls() -> None:
         step=10,
         key=state.STEPS,
         bind="query-params",
+        on_change=rerun_section,
+        args=(SHARED_SECTION,),
         help=f"At most {limits.MAX_STEPS:,} steps per run.",
     )
     left, right = st.columns(2)
@@ -359,6 +384,8 @@ def shared_controls() -> None:
             format="%.3f",
             key=key,
             bind="query-params",
+            on_change=rerun_section,
+            args=(SHARED_SECTION,),
         )
     st.caption("…or click the map to start there.")
     st.slider(
@@ -369,6 +396,8 @@ def shared_controls() -> None:
         step=0.05,
         key=state.NOISE,
         bind="query-params",
+        on_change=rerun_section,
+        args=(SHARED_SECTION,),
         help="Adds N(0, σ²) to each gradient component: the same noise for every run.",
     )
     if state.get(state.NOISE) > 0:
@@ -379,7 +408,12 @@ def shared_controls() -> None:
             value=state.DEFAULTS[state.SEED],
             key=state.SEED,
             bind="query-params",
+            on_change=rerun_section,
+            args=(SHARED_SECTION,),
         )
+
+
+shared_section = section(shared_controls, SHARED_SECTION)
 
 
 def share_and_reset() -> None:
@@ -419,7 +453,12 @@ def sidebar() -> SidebarState:
         preset_menu()
         choice = surface_controls()
         run_controls()
-        shared_controls()
+        shared_section()
         st.divider()
         share_and_reset()
     return SidebarState(surface_choice=choice, runs=current_runs())
+
+
+def current_sidebar_state() -> SidebarState:
+    """What the sidebar's controls hold now: what a page body draws, also on a rerun of the body alone."""
+    return SidebarState(surface_choice=resolve_current_surface(), runs=current_runs())

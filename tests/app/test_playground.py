@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import figure, named_trace, new_app, no_failure, path_traces, table
+from tests.app.conftest import figure, named_trace, new_app, no_failure, path_traces, table, whole_page
 from ui import RunRequest, limits, state
 from ui.live_plotly import ELEMENT_TYPE, PLOTLY_JS_DIR, PLOTLY_JS_FILE, figure_of, payload_of
 from ui.presets import PRESETS
@@ -209,10 +209,32 @@ def test_the_log_slider_sets_the_exact_learning_rate(app):
     assert path_traces(map_figure(app))[1]["name"] == "Adam (lr=0.2)"
 
 
+def test_a_run_control_redraws_only_its_run_and_the_body(app):
+    """A slider move must not resend the whole sidebar: only the moved run's editor and the page body."""
+    app.select_slider(key="r1_lrstop").set_value(0.2).run()
+    no_failure(app)
+    assert not app.get("page_link"), "the navigation was redrawn"
+    assert [n.key for n in app.number_input if n.key.endswith("_lr")] == [state.run_key(1, "lr")]
+    assert app.number_input(key=state.run_key(1, "lr")).value == 0.2  # its exact entry follows the slider
+    assert app.expander[0].label.endswith("Run 2: Adam, lr 0.2")  # and so does its title
+    assert path_traces(map_figure(app))[1]["name"] == "Adam (lr=0.2)"
+    assert table(app)[1]["optimizer"].endswith("Adam (lr=0.2)")
+    whole_page(app)
+    assert len(app.get("page_link")) >= 1 and len(app.expander) == 3
+
+
+def test_a_shared_control_redraws_only_the_shared_controls_and_the_body(app):
+    app.slider(key=state.STEPS).set_value(700).run()
+    no_failure(app)
+    assert not app.get("page_link") and not app.expander
+    assert {n.key for n in app.number_input} == {state.START_X, state.START_Y}
+    assert len(decode(path_traces(map_figure(app))[0]["x"])) == 701
+
+
 def test_a_shared_link_restores_the_same_view():
     at = new_app().run()
     at.selectbox(key=state.SURFACE).set_value("rosenbrock").run()
-    at.number_input(key=state.run_key(1, "lr")).set_value(0.02).run()
+    whole_page(at.number_input(key=state.run_key(1, "lr")).set_value(0.02).run())
     at.slider(key=state.STEPS).set_value(800).run()
     at.slider(key=state.NOISE).set_value(0.3).run()
     no_failure(at)
@@ -240,7 +262,7 @@ def test_a_shared_link_restores_the_same_view():
 
 
 def test_reset_returns_every_control_to_its_default(app):
-    app.slider(key=state.STEPS).set_value(1000).run()
+    whole_page(app.slider(key=state.STEPS).set_value(1000).run())
     app.number_input(key=state.RUN_COUNT).set_value(5).run()
     app.button(key="reset_all").click().run()
     no_failure(app)
@@ -262,7 +284,7 @@ def test_values_survive_a_trip_to_another_page_and_back(app):
     other_pages = sorted(p.name for p in (REPO_ROOT / "pages").glob("*.py"))
     if not other_pages:
         pytest.skip("no other page exists yet")
-    app.slider(key=state.STEPS).set_value(800).run()
+    whole_page(app.slider(key=state.STEPS).set_value(800).run())
     app.number_input(key=state.run_key(1, "lr")).set_value(0.02).run()
     app.switch_page(f"pages/{other_pages[0]}").run()
     no_failure(app)
@@ -335,7 +357,7 @@ def test_leaving_the_domain_is_labelled(app):
     app.selectbox(key=state.SURFACE).set_value(state.CUSTOM).run()
     app.text_input(key=state.EXPRESSION).set_value("log(x) + y**2").run()
     app.number_input(key=state.START_X).set_value(0.5).run()
-    app.number_input(key=state.START_Y).set_value(0.5).run()
+    whole_page(app.number_input(key=state.START_Y).set_value(0.5).run())
     app.number_input(key=state.run_key(0, "lr")).set_value(
         1.0
     ).run()  # SGD jumps to x < 0, where log is undefined

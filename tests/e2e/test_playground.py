@@ -128,6 +128,40 @@ def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) ->
     assert_no_exception(page)
 
 
+RUN_TITLES = "[data-testid=stExpander] summary"
+
+
+def test_a_run_control_redraws_its_editor_and_the_body_and_keeps_the_rest(page: Page, base_url: str) -> None:
+    """A run's slider reruns only its editor and the page body (ui/sidebar.py); the browser keeps the rest.
+
+    Choosing another optimizer redraws the whole page: run 2's dash depends on run 1's family.
+    """
+    open_playground(page, base_url)
+    page.locator(RUN_TITLES).nth(1).click()  # open run 2 (Adam, lr 0.05)
+    wait_for_app_idle(page)
+    before = figure_fingerprint(page)
+    page.locator("[data-testid=stSlider] input[aria-label='Learning rate (log scale)']").nth(1).focus()
+    page.keyboard.press("ArrowRight")  # 0.05 -> 0.1
+    assert wait_for_figure_change(page, before) != before
+    wait_for_app_idle(page)
+    exact = page.locator("[data-testid=stNumberInput] input[aria-label='lr (exact)']")
+    assert [box.input_value() for box in exact.all()] == ["0.01", "0.1", "0.05"]
+    assert page.locator(RUN_TITLES).nth(1).inner_text().endswith("Run 2: Adam, lr 0.1")
+    assert page.locator("[data-testid=stPageLink]").count() >= 2  # the navigation is still there
+    assert "r1_lr=0.1" in page.url
+    names = f"() => {MAP}.data.map((t) => t.name)"
+    assert "Adam (lr=0.1)" in poll(page, names, lambda shown: "Adam (lr=0.1)" in shown)
+
+    page.locator(RUN_TITLES).nth(0).click()  # open run 1 (SGD) and make it an Adam too
+    page.locator(".st-key-r0_opt input").click()  # the optimizer menu: the widget with key r0_opt
+    page.keyboard.type("Adam")
+    page.keyboard.press("Enter")
+    title = "() => document.querySelectorAll('[data-testid=stExpander] summary')[1].innerText"
+    assert poll(page, title, lambda text: text.endswith("· dash")).endswith("Run 2: Adam, lr 0.1 · dash")
+    wait_for_app_idle(page)
+    assert_no_exception(page)
+
+
 def test_a_shared_link_opens_the_same_view(page: Page, base_url: str) -> None:
     open_playground(page, base_url, {"surface": "Rosenbrock", "r1_lr": 0.02, "steps": 800})
     assert page.evaluate(FIRST_PATH_LENGTH_JS) == 801

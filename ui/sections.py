@@ -1,0 +1,62 @@
+"""Sections: parts of a page that rerun on their own when one of their controls moves.
+
+A Streamlit rerun resends every element of the page, and the browser re-renders all of them (~85 on the
+playground, most of them sidebar widgets) before the figures can update. So each run's editor, the shared
+controls (steps, start, noise) and the page body are fragments with fixed keys, and a control's callback
+reruns only its own section and the body: on the playground a slider move resends ~30 elements instead of
+~85 (bench/bench_playground.py has the figures).
+
+A page takes part by drawing its body with `page_body`. On a page that does not, the callbacks rerun the
+whole page, as a plain control does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+BODY_SECTION = "body"
+SHARED_SECTION = "shared"
+BODY_SECTION_PAGE = "_body_section_page"  # session-state key: the page whose last full run drew a body
+
+
+def run_section(index: int) -> str:
+    """The section key of run `index`'s editor."""
+    return f"run{index}"
+
+
+def current_page() -> str | None:
+    """The script hash of the page this session is running, if any."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return getattr(context, "page_script_hash", None) if context is not None else None
+
+
+def rerun_section(section: str) -> None:
+    """Widget callback: rerun `section` and the page body, or the whole page when it has no body section."""
+    if st.session_state.get(BODY_SECTION_PAGE) == current_page():
+        # A section not drawn since the last full run is refused: then the whole page is redrawn.
+        with contextlib.suppress(StreamlitAPIException):
+            st.rerun([section, BODY_SECTION])
+    st.rerun()
+
+
+def section(draw: Callable[[], None], key: str) -> Callable[[], None]:
+    """`draw` as a section: a fragment that `rerun_section(key)` reruns."""
+    return st.fragment(draw, key=key)
+
+
+@st.fragment(key=BODY_SECTION)
+def _body(draw: Callable[[], None]) -> None:
+    draw()
+
+
+def page_body(draw: Callable[[], None]) -> None:
+    """Draw the page body with `draw` as the body section. `draw` must read the current settings itself:
+    on a section rerun it is called again without the rest of the script."""
+    st.session_state[BODY_SECTION_PAGE] = current_page()
+    _body(draw)
