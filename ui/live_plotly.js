@@ -8,7 +8,7 @@
 
 const LOADING_KEY = "__optimizerLabPlotlyLoading";
 
-// plotly.js is the cartesian bundle vendored in ui/static/plotly/, served by the app itself (no network
+// plotly.js is the basic bundle vendored in ui/static/plotly/, served by the app itself (no network
 // beyond the app's own server). It is loaded once per browser page and shared by every live figure.
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve(window.Plotly);

@@ -7,9 +7,9 @@ ui/live_plotly.js, no build step) that keeps one graph div per key and hands eac
 `Plotly.react`, which updates only what changed. Frames, play/pause/speed buttons and the scrubber are
 plotly's own and run client-side, as in the exported HTML.
 
-plotly.js is the cartesian bundle of the plotly package's own plotly.js version, vendored in
-ui/static/plotly/ (1.5 MB, every trace type these figures use; the package's full 4.8 MB `plotly.min.js`
-took twice as long to load and evaluate in the browser), served by the app server itself through a static
+plotly.js is the basic bundle of the plotly package's own plotly.js version, vendored in
+ui/static/plotly/ (1.2 MB with scatter, the one trace type these figures use; the bigger bundles took
+longer to load and evaluate in the browser, see its README), served by the app server itself through a static
 component path, so the page needs no network and the script is not resent with every update. The
 element's data is one JSON document sent as bytes (`payload_of(element)`, `figure_of(element)` read it
 back in AppTest tests): bytes skip Streamlit's dataframe detection on dict data, which would import
@@ -25,9 +25,9 @@ import orjson
 import streamlit as st
 from streamlit.components import v1 as components_v1
 
-# Vendored plotly.js (see its README): same version as the plotly package's, only the 2D trace types.
+# Vendored plotly.js (see its README): same version as the plotly package's, only the trace types used.
 PLOTLY_JS_DIR = Path(__file__).parent / "static" / "plotly"
-PLOTLY_JS_FILE = "plotly-cartesian.min.js"
+PLOTLY_JS_FILE = "plotly-basic.min.js"
 COMPONENT_NAME = "optimizer_lab_live_plotly"
 ELEMENT_TYPE = "bidi_component"  # how AppTest lists these elements: at.get(ELEMENT_TYPE)
 
@@ -45,7 +45,7 @@ def payload_bytes(payload: dict[str, Any]) -> bytes:
 
 
 def plotly_js_url() -> str:
-    """Where the browser loads plotly.js from: the vendored cartesian bundle, served by this app.
+    """Where the browser loads plotly.js from: the vendored basic bundle, served by this app.
 
     A v1 component declared with a path makes Streamlit serve that folder at /component/<name>/; the
     declaration needs a running script, so it happens here, on every run (re-declaring is a no-op).
