@@ -1,10 +1,10 @@
 """Sections: parts of a page that rerun on their own when one of their controls moves.
 
-A Streamlit rerun resends every element of the page, and the browser re-renders all of them (~85 on the
+A Streamlit rerun resends every element of the page, and the browser re-renders all of them (~87 on the
 playground, most of them sidebar widgets) before the figures can update. So each run's editor, the shared
 controls (steps, start, noise) and the page body are fragments with fixed keys, and a control's callback
-reruns only its own section and the body: on the playground a slider move resends ~30 elements instead of
-~85 (bench/bench_playground.py has the figures).
+reruns only its own section and the body: on the playground a slider move resends 30–40 elements instead of
+all ~87 (README, Benchmarks, has the figures).
 
 A page takes part by drawing its body with `page_body`. On a page that does not, the callbacks rerun the
 whole page, as a plain control does.

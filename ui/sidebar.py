@@ -9,6 +9,7 @@ bound to the URL, so any link restores the same view on any page.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -347,7 +348,7 @@ def run_controls() -> None:
         RUN_EDITOR_SECTIONS[request.index]()
 
 
-def _run_editor_section(index: int):
+def _run_editor_section(index: int) -> Callable[[], None]:
     def draw() -> None:  # on a section rerun, the run's settings are read again
         requests = current_runs()
         if index < len(requests):
