@@ -154,8 +154,11 @@ def test_a_run_control_redraws_its_editor_and_the_body_and_keeps_the_rest(page: 
 
     page.locator(RUN_TITLES).nth(0).click()  # open run 1 (SGD) and make it an Adam too
     page.locator(".st-key-r0_opt input").click()  # the optimizer menu: the widget with key r0_opt
+    page.get_by_role("option").first.wait_for()  # the menu is open
     page.keyboard.type("Adam")
+    page.wait_for_function("document.querySelectorAll('[role=option]').length === 1")  # only Adam is left
     page.keyboard.press("Enter")
+    poll(page, "() => location.search", lambda query: "r0_opt" in query)
     title = "() => document.querySelectorAll('[data-testid=stExpander] summary')[1].innerText"
     assert poll(page, title, lambda text: text.endswith("· dash")).endswith("Run 2: Adam, lr 0.1 · dash")
     wait_for_app_idle(page)
