@@ -12,7 +12,8 @@ from ui import compute_all, render, sidebar, state  # noqa: E402
 from ui.figures import landscape_lines  # noqa: E402
 from ui.presets import Preset  # noqa: E402
 from ui.run_settings import with_lr  # noqa: E402
-from ui.sidebar import apply_preset  # noqa: E402
+from ui.sections import page_body  # noqa: E402
+from ui.sidebar import SidebarState, apply_preset, current_sidebar_state  # noqa: E402
 from viz.denominators import (  # noqa: E402
     FOCUS_LABELS,
     DenominatorRun,
@@ -57,6 +58,12 @@ def open_on_the_lesson() -> None:
     if state.SURFACE in st.session_state or shared & set(st.query_params.keys()):
         return
     apply_preset(LESSON)
+
+
+def load_the_lesson() -> None:
+    """The lesson's button: it sets the sidebar's controls, so the whole page is drawn again."""
+    apply_preset(LESSON)
+    st.rerun()
 
 
 def denominator_run(result) -> DenominatorRun:
@@ -148,8 +155,7 @@ def inspector(results, step: int, focus: str) -> None:
                 )
 
 
-def body() -> None:
-    side = sidebar()
+def body(side: SidebarState) -> None:
     st.title("Inside the denominators")
     st.markdown(
         "Adam divides by **√v̂_t**, the root of the average of g_t²; AdaBelief divides by **√ŝ_t**, the root "
@@ -164,7 +170,7 @@ def body() -> None:
             "while √ŝ_x shrinks, so it takes long steps along x and short ones along y. Add gradient noise "
             "(σ in the sidebar) and watch √ŝ_t grow with the spread of g_t."
         )
-        st.button("Load this lesson", on_click=apply_preset, args=(LESSON,), key="den_load_lesson")
+        st.button("Load this lesson", on_click=load_the_lesson, key="den_load_lesson")
     results = compute_all(side.surface_id, side.runs)
     for result in results:
         if result.error:
@@ -210,8 +216,14 @@ def body() -> None:
     render(spread_figure(runs, step), key="den_spread", config={"displaylogo": False})
 
 
+def body_or_why_not() -> None:
+    """The body as a section (ui/sections.py): moving the step scrubber redraws the body alone."""
+    try:
+        body(current_sidebar_state())
+    except (SurfaceError, ValueError) as error:
+        st.error(f"This setting cannot be shown: {error}", icon="🚫")
+
+
 open_on_the_lesson()
-try:
-    body()
-except (SurfaceError, ValueError) as error:
-    st.error(f"This setting cannot be shown: {error}", icon="🚫")
+sidebar()
+page_body(body_or_why_not)

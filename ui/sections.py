@@ -6,8 +6,9 @@ controls (steps, start, noise) and the page body are fragments with fixed keys, 
 reruns only its own section and the body: on the playground a slider move resends 30–40 elements instead of
 all ~87 (README, Benchmarks, has the figures).
 
-A page takes part by drawing its body with `page_body`. On a page that does not, the callbacks rerun the
-whole page, as a plain control does.
+A page takes part by drawing its body with `page_body` (the playground and the denominators page do). On
+a page that does not, the callbacks rerun the whole page, as a plain control does. A callback in a body
+that writes sidebar controls (a preset, a lesson) must call `st.rerun()` to redraw the whole page.
 """
 
 from __future__ import annotations

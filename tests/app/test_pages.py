@@ -97,6 +97,15 @@ def test_denominators_scrubber_drives_every_figure_and_comes_from_the_link():
     assert r"_{150}" in at.latex[0].value
 
 
+def test_denominators_redraws_only_the_moved_section_and_its_body():
+    at = open_page("denominators")
+    at.slider(key="steps").set_value(150).run()  # a shared control: its section and the body rerun
+    assert not at.exception
+    assert not at.get("page_link") and not at.expander[1:]  # no navigation, no run editors
+    assert at.title[0].value == "Inside the denominators"
+    assert at.slider(key="den_t").max == 150
+
+
 def test_denominators_with_a_diverging_lr_says_so():
     at = open_page("denominators", {"surface": surface_label("rosenbrock"), "r0_lr": "5", "steps": "100"})
     no_traceback(at)

@@ -49,6 +49,16 @@ def test_denominators_step_scrubber_moves_every_figure(page: Page, base_url: str
     assert "Step inspector at t = 65" in main_text(page)
     assert query(page).get("den_t") == ["65"]
 
+    # The scrubber reruns the body alone (ui/sections.py); the lesson's button sets sidebar controls, so
+    # it must redraw the whole page: the sidebar's Steps slider returns to the lesson's 200.
+    steps = page.get_by_role("slider", name="Steps").first
+    move_slider(page, "Steps", presses=2)
+    assert steps.input_value() == "220"
+    page.get_by_role("button", name="Load this lesson").click()
+    wait_for_app_idle(page)
+    page.wait_for_function("document.querySelector(\"input[aria-label='Steps']\").value === '200'")
+    assert_no_exception(page)
+
 
 def test_regions_learning_rate_recomputes_the_steps(page: Page, base_url: str) -> None:
     open_page(page, base_url, "regions")
