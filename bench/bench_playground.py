@@ -162,12 +162,12 @@ def bench_browser(moves: int) -> None:
                 page.wait_for_timeout(200)
             return times
 
-        page.locator("[data-testid=stExpander]").nth(1).click()  # open run 2 (Adam) to reach its lr slider
+        page.locator("[data-testid=stPopover] button").nth(1).click()  # open run 2 (Adam): its lr slider
         wait_for_app_idle(page)
         half = max(1, moves // 2)
         results = {
             "lr of one run (log slider)": move_times(
-                "Learning rate (log scale)", ["ArrowLeft"] * half + ["ArrowRight"] * half, nth=1
+                "Learning rate (log scale)", ["ArrowLeft"] * half + ["ArrowRight"] * half
             ),
             "Steps (+10 / −10)": move_times("Steps", ["ArrowRight"] * half + ["ArrowLeft"] * half),
             "Gradient noise σ (all runs new)": move_times("Gradient noise σ", ["ArrowRight"] * (2 * half)),

@@ -243,7 +243,10 @@ def run_editor(index: int, request: RunRequest) -> None:
     settings = request.settings
     key = lambda field: state.run_key(index, field)  # noqa: E731
     default = lambda field: state.run_default_value(index, field)  # noqa: E731
-    with st.expander(_run_title(index, settings, request.dash), key=f"r{index}_box"):
+    # A popover, not an expander: the browser mounts a popover's widgets only while it is open (an
+    # expander mounts them even when collapsed), which makes the first page ~0.5 s quicker to draw. The
+    # widgets still exist on the server, so their values and URL parameters stay.
+    with st.popover(_run_title(index, settings, request.dash), width="stretch"):
         st.selectbox(
             "Optimizer",
             options=list(CHOICES),

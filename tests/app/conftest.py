@@ -31,6 +31,11 @@ def whole_page(at: AppTest) -> AppTest:
     return at.run()
 
 
+def run_titles(at: AppTest) -> list[str]:
+    """The labels of the run editors' popovers in the sidebar, in run order."""
+    return [popover.proto.popover.label for popover in at.get("popover")]
+
+
 @pytest.fixture
 def app() -> AppTest:
     """The playground after its first run with default settings."""

@@ -12,7 +12,16 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import figure, named_trace, new_app, no_failure, path_traces, table, whole_page
+from tests.app.conftest import (
+    figure,
+    named_trace,
+    new_app,
+    no_failure,
+    path_traces,
+    run_titles,
+    table,
+    whole_page,
+)
 from ui import RunRequest, limits, state
 from ui.live_plotly import ELEMENT_TYPE, PLOTLY_JS_DIR, PLOTLY_JS_FILE, figure_of, payload_of
 from ui.presets import PRESETS
@@ -216,17 +225,17 @@ def test_a_run_control_redraws_only_its_run_and_the_body(app):
     assert not app.get("page_link"), "the navigation was redrawn"
     assert [n.key for n in app.number_input if n.key.endswith("_lr")] == [state.run_key(1, "lr")]
     assert app.number_input(key=state.run_key(1, "lr")).value == 0.2  # its exact entry follows the slider
-    assert app.expander[0].label.endswith("Run 2: Adam, lr 0.2")  # and so does its title
+    assert run_titles(app) == ["🟦 Run 2: Adam, lr 0.2"]  # and so does its title
     assert path_traces(map_figure(app))[1]["name"] == "Adam (lr=0.2)"
     assert table(app)[1]["optimizer"].endswith("Adam (lr=0.2)")
     whole_page(app)
-    assert len(app.get("page_link")) >= 1 and len(app.expander) == 3
+    assert len(app.get("page_link")) >= 1 and len(run_titles(app)) == 3
 
 
 def test_a_shared_control_redraws_only_the_shared_controls_and_the_body(app):
     app.slider(key=state.STEPS).set_value(700).run()
     no_failure(app)
-    assert not app.get("page_link") and not app.expander
+    assert not app.get("page_link") and not run_titles(app)
     assert {n.key for n in app.number_input} == {state.START_X, state.START_Y}
     assert len(decode(path_traces(map_figure(app))[0]["x"])) == 701
 

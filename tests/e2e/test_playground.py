@@ -129,13 +129,17 @@ def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) ->
     assert_no_exception(page)
 
 
-RUN_TITLES = "[data-testid=stExpander] summary"
+# The run editors are popovers in the sidebar: a button each, titled with the run; the browser mounts an
+# editor's widgets only while its popover is open.
+RUN_BUTTONS = "[data-testid=stPopover] button"
+RUN_TITLES_JS = f"""() => Array.from(document.querySelectorAll('{RUN_BUTTONS}'))
+    .map((button) => button.innerText.split("\\n")[0].trim())"""
 
 
 def open_menu(page: Page, selector: str, attempts: int = 5) -> None:
     """Open the selectbox whose input matches `selector` and wait for its options.
 
-    On a busy machine a click can land while the expander around the menu is still opening, and the menu
+    On a busy machine a click can land while the popover around the menu is still opening, and the menu
     stays shut: then try again, with the keyboard as well.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -154,32 +158,39 @@ def open_menu(page: Page, selector: str, attempts: int = 5) -> None:
 
 
 def test_a_run_control_redraws_its_editor_and_the_body_and_keeps_the_rest(page: Page, base_url: str) -> None:
-    """A run's slider reruns only its editor and the page body (ui/sidebar.py); the browser keeps the rest.
+    """A run's slider reruns only its editor and the page body (ui/sections.py); the browser keeps the rest,
+    and the run's popover stays open under the moving slider.
 
     Choosing another optimizer redraws the whole page: run 2's dash depends on run 1's family.
     """
     open_playground(page, base_url)
-    page.locator(RUN_TITLES).nth(1).click()  # open run 2 (Adam, lr 0.05)
-    wait_for_app_idle(page)
+    page.locator(RUN_BUTTONS).nth(1).click()  # open run 2 (Adam, lr 0.05)
+    lr_slider = page.locator("[data-testid=stSlider] input[aria-label='Learning rate (log scale)']")
+    lr_slider.wait_for()
     before = figure_fingerprint(page)
-    page.locator("[data-testid=stSlider] input[aria-label='Learning rate (log scale)']").nth(1).focus()
+    lr_slider.focus()
     page.keyboard.press("ArrowRight")  # 0.05 -> 0.1
     assert wait_for_figure_change(page, before) != before
     wait_for_app_idle(page)
     exact = page.locator("[data-testid=stNumberInput] input[aria-label='lr (exact)']")
-    assert [box.input_value() for box in exact.all()] == ["0.01", "0.1", "0.05"]
-    assert page.locator(RUN_TITLES).nth(1).inner_text().endswith("Run 2: Adam, lr 0.1")
+    assert [box.input_value() for box in exact.all()] == ["0.1"]  # run 2's editor, still open
+    assert page.evaluate(RUN_TITLES_JS) == [
+        "🟧 Run 1: SGD, lr 0.01",
+        "🟦 Run 2: Adam, lr 0.1",
+        "🟥 Run 3: AdaBelief, lr 0.05",
+    ]
     assert page.locator("[data-testid=stPageLink]").count() >= 2  # the navigation is still there
     assert "r1_lr=0.1" in page.url
     names = f"() => {MAP}.data.map((t) => t.name)"
     assert "Adam (lr=0.1)" in poll(page, names, lambda shown: "Adam (lr=0.1)" in shown)
 
-    page.locator(RUN_TITLES).nth(0).click()  # open run 1 (SGD) and make it an Adam too
+    page.keyboard.press("Escape")  # close run 2's editor, open run 1's (SGD) and make it an Adam too
+    page.locator(RUN_BUTTONS).nth(0).click()
     open_menu(page, ".st-key-r0_opt input")  # the optimizer menu: the widget with key r0_opt
     page.locator("[role=option]", has_text=re.compile(r"^\s*Adam\s*$")).click()
     poll(page, "() => location.search", lambda query: "r0_opt" in query)
-    title = "() => document.querySelectorAll('[data-testid=stExpander] summary')[1].innerText"
-    assert poll(page, title, lambda text: text.endswith("· dash")).endswith("Run 2: Adam, lr 0.1 · dash")
+    titles = poll(page, RUN_TITLES_JS, lambda shown: shown[1].endswith("· dash"))
+    assert titles[1] == "🟦 Run 2: Adam, lr 0.1 · dash"
     wait_for_app_idle(page)
     assert_no_exception(page)
 
