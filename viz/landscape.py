@@ -66,16 +66,74 @@ def contour_levels(z: np.ndarray, count: int) -> np.ndarray:
     return levels[levels > finite.min()]
 
 
-def contour_lines(grid: LandscapeGrid, count: int = 18) -> ContourLines:
-    """All contour lines at `contour_levels(grid.z, count)`, joined into one NaN-separated polyline."""
+# Contour lines are simplified to within this fraction of the plotting box: 0.4 px on a 800 px wide map,
+# under a pixel still at 2× zoom. It drops most of the marching-squares vertices (one per grid cell a line
+# crosses), which every redraw of the map would otherwise walk through again.
+LINE_TOLERANCE = 5e-4
+
+
+def simplify_polyline(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """The Douglas–Peucker simplification of `points` (n, 2), one or more polylines separated by NaN rows:
+    the vertices `kept_vertices` keeps."""
+    return points[kept_vertices(points, tolerance)]
+
+
+def kept_vertices(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """Which vertices of `points` (n, 2) the Douglas–Peucker simplification keeps (a boolean mask): every
+    line's ends and the NaN rows between lines, and enough others that each dropped vertex lies within
+    `tolerance` of the chord that replaces it.
+
+    For a chord from a to b and a vertex p the distance is |(b − a) × (p − a)| / |b − a|, or |p − a| when
+    a = b (a closed line's first chord). Each pass splits every chord at its farthest vertex if that one
+    is out of tolerance, all chords of all lines at once, which gives the result of the usual recursion.
+    """
+    count = len(points)
+    finite = np.isfinite(points).all(axis=1)
+    keep = ~finite
+    keep[[0, -1]] = True
+    keep[:-1] |= ~finite[1:]  # the last vertex before a break and the first after it are line ends
+    keep[1:] |= ~finite[:-1]
+    position = np.arange(count)
+    safe = np.where(finite[:, None], points, 0.0)
+    while True:
+        kept = np.flatnonzero(keep)
+        chord = np.searchsorted(kept, position, side="right") - 1  # the chord each vertex lies under
+        first, last = kept[chord], kept[np.minimum(chord + 1, len(kept) - 1)]
+        a, b = safe[first], safe[last]
+        direction, offset = b - a, safe - a
+        length = np.hypot(direction[:, 0], direction[:, 1])
+        cross = np.abs(direction[:, 0] * offset[:, 1] - direction[:, 1] * offset[:, 0])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            distance = np.where(length > 0, cross / length, np.hypot(offset[:, 0], offset[:, 1]))
+        distance[keep] = 0.0
+        farthest = np.maximum.reduceat(distance, kept)[chord]
+        split = (distance == farthest) & (distance > tolerance)
+        if not split.any():
+            return keep
+        _, first_of_chord = np.unique(chord[split], return_index=True)
+        keep[np.flatnonzero(split)[first_of_chord]] = True
+
+
+def contour_lines(grid: LandscapeGrid, count: int = 18, tolerance: float = LINE_TOLERANCE) -> ContourLines:
+    """All contour lines at `contour_levels(grid.z, count)`, joined into one NaN-separated polyline.
+
+    Each line is simplified (`simplify_polyline`) to within `tolerance` of the grid's box, measured in
+    units of the box's width along x and its height along y, so a line stays as sharp on a wide box as on
+    a tall one; 0 keeps every vertex.
+    """
     levels = contour_levels(grid.z, count)
     if levels.size == 0:
         return ContourLines(x=np.empty(0), y=np.empty(0), levels=levels)
     generator = contourpy.contour_generator(grid.x, grid.y, grid.z, line_type="ChunkCombinedNan")
+    scale = np.array([np.ptp(grid.x), np.ptp(grid.y)])
+    scale[scale <= 0] = 1.0
     pieces = []
     for (chunks,) in generator.multi_lines(levels):  # ChunkCombinedNan: one (n, 2) array per chunk
         for points in chunks:
             if points is not None and len(points):
+                # A chunk may hold several lines separated by NaN rows; each keeps its own ends.
+                if tolerance > 0:  # measured in box units; the kept vertices are the original ones
+                    points = points[kept_vertices(points / scale, tolerance)]
                 pieces.append(points)
                 pieces.append(np.full((1, 2), np.nan))
     if not pieces:

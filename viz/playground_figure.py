@@ -79,28 +79,27 @@ def _path_trace(run: RunPicture, index: int) -> dict[str, Any]:
 
 
 def _stop_trace(run: RunPicture, index: int, box: Box) -> dict[str, Any]:
-    """An × where a run stopped, kept inside the view, labelled "diverged at step k" or similar."""
-    trace: dict[str, Any] = {
+    """An × where a run that stopped did so, kept inside the view, labelled "diverged at step k" or
+    similar."""
+    point = run.xy[run.last_valid_index]
+    (x_min, x_max), (y_min, y_max) = box
+    x = float(np.clip(point[0], x_min, x_max)) if np.isfinite(point[0]) else 0.5 * (x_min + x_max)
+    y = float(np.clip(point[1], y_min, y_max)) if np.isfinite(point[1]) else 0.5 * (y_min + y_max)
+    return {
         "type": "scatter",
         "mode": "markers+text",
         "name": f"{run.label}: stopped",
         "legendgroup": f"run{index}",
         "showlegend": False,
-        "x": [],
-        "y": [],
+        "x": [x],
+        "y": [y],
+        "text": [f"{run.label}: {run.stop_text}"],
         "marker": {"symbol": "x", "size": 14, "color": run.color, "line": {"width": 1, "color": "black"}},
         "textposition": "top center",
         "textfont": {"color": run.color, "size": 13},
         "cliponaxis": False,
         "hoverinfo": "text",
     }
-    if run.stop_text is not None:
-        point = run.xy[run.last_valid_index]
-        (x_min, x_max), (y_min, y_max) = box
-        x = float(np.clip(point[0], x_min, x_max)) if np.isfinite(point[0]) else 0.5 * (x_min + x_max)
-        y = float(np.clip(point[1], y_min, y_max)) if np.isfinite(point[1]) else 0.5 * (y_min + y_max)
-        trace.update(x=[x], y=[y], text=[f"{run.label}: {run.stop_text}"])
-    return trace
 
 
 def _head_trace(run: RunPicture, index: int, points: np.ndarray, tail: int) -> dict[str, Any]:
@@ -216,7 +215,7 @@ def map_figure(
 ) -> dict[str, Any]:
     """The animated 2D map as a plotly figure dict.
 
-    Trace order: landscape, minima, start, one full path per run, one stop marker per run,
+    Trace order: landscape, minima, start, one full path per run, one stop marker per run that stopped,
     then one animated head per run (the last `len(runs)` traces, the only ones frames touch).
     `view_key` keeps the user's zoom across updates of the same surface (plotly `uirevision`).
 
@@ -232,7 +231,9 @@ def map_figure(
     data.append(minima_trace(minima))
     data.append(_start_trace(start))
     data += [_path_trace(run, i) for i, run in enumerate(runs)]
-    data += [_stop_trace(run, i, box) for i, run in enumerate(runs)]
+    # A stop marker only for a run that stopped: every trace costs each redraw of the map ~1–2 ms in the
+    # browser, and most runs do not stop.
+    data += [_stop_trace(run, i, box) for i, run in enumerate(runs) if run.stop_text is not None]
     head_indices = list(range(len(data), len(data) + len(runs)))
     data += [_head_trace(run, i, head_points(run, 0, tail), tail) for i, run in enumerate(runs)]
 

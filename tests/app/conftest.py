@@ -59,9 +59,9 @@ def map_figure(at: AppTest) -> dict[str, Any]:
 def path_traces(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """The full-path traces of the map, one per run, in run order."""
     heads = set(spec["frames"][0]["traces"]) if spec.get("frames") else set()
-    count = len(heads)
-    first_path = len(spec["data"]) - 3 * count  # then a stop marker per run, then a head per run
-    return spec["data"][first_path : first_path + count]
+    # Landscape, minima and start come first; then a path per run, a stop marker per run that stopped
+    # and a head per run.
+    return spec["data"][3 : 3 + len(heads)]
 
 
 def named_trace(spec: dict[str, Any], name: str) -> dict[str, Any]:

@@ -36,8 +36,7 @@ HEADS_JS = f"""() => {{
 START_JS = f"() => {{ const t = {MAP}.data.find((t) => t.name === 'start'); return [t.x[0], t.y[0]]; }}"
 FIRST_PATH_LENGTH_JS = f"""() => {{
     const graph = {MAP};
-    const heads = graph._transitionData._frames[0].traces.length;
-    const path = graph._fullData[graph._fullData.length - 3 * heads];  // typed arrays are decoded here
+    const path = graph._fullData[3];  // after landscape, minima and start; typed arrays are decoded here
     return path.x.length;
 }}"""
 

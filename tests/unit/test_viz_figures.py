@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -12,7 +13,7 @@ from viz.colors import DASHES, OPTIMIZER_COLORS, run_styles
 from viz.curves import distance_figure, loss_figure
 from viz.encoding import decode, typed_array, typed_grid
 from viz.export import csv_text, standalone_html
-from viz.landscape import contour_levels, contour_lines, sample_grid
+from viz.landscape import LINE_TOLERANCE, contour_levels, contour_lines, sample_grid, simplify_polyline
 from viz.playground_figure import frame_steps, head_points, head_trace_indices, map_figure
 from viz.runs import RunPicture
 from viz.surface3d import surface_figure
@@ -65,6 +66,70 @@ def test_contour_lines_lie_on_their_levels(lines):
     values = bowl(x[finite], y[finite])
     nearest_level = np.min(np.abs(values[:, None] - lines.levels[None, :]), axis=1)
     assert np.all(nearest_level < 0.05 * lines.levels.max())
+
+
+def chord_distances(original: np.ndarray, simplified: np.ndarray) -> np.ndarray:
+    """How far each vertex of the polyline `original` lies from the chord of `simplified` that replaced
+    it (`simplified` must be a subset of its vertices, in order, ends included)."""
+    kept = [0]  # matched in order, so a closed line's last vertex (equal to its first) matches the end
+    for point in simplified[1:]:
+        later = np.flatnonzero((original[kept[-1] + 1 :] == point).all(axis=1))
+        assert later.size, "the simplified line holds a vertex that is not the original's next ones"
+        kept.append(kept[-1] + 1 + int(later[0]))
+    assert np.array_equal(simplified[0], original[0]) and kept[-1] == len(original) - 1
+    distances = np.zeros(len(original))
+    for first, last in itertools.pairwise(kept):
+        a, b = original[first], original[last]
+        inner = original[first + 1 : last] - a
+        chord = b - a
+        distances[first + 1 : last] = np.abs(chord[0] * inner[:, 1] - chord[1] * inner[:, 0]) / np.hypot(
+            *chord
+        )
+    return distances
+
+
+def test_simplify_polyline_keeps_every_dropped_vertex_within_tolerance():
+    rng = np.random.default_rng(3)
+    t = np.linspace(0, 1, 2_000)
+    wiggly = np.column_stack([t, 0.05 * np.sin(40 * t) + 1e-4 * rng.standard_normal(t.size)])
+    simplified = simplify_polyline(wiggly, 1e-3)
+    assert 20 < len(simplified) < 400  # far fewer vertices, but the wiggles stay
+    assert chord_distances(wiggly, simplified).max() <= 1e-3
+    # A straight line needs only its ends; a zigzag taller than the tolerance keeps every corner.
+    line = np.column_stack([t, 2 * t])
+    assert np.array_equal(simplify_polyline(line, 1e-9), line[[0, -1]])
+    zigzag = np.column_stack([np.arange(9.0), np.arange(9) % 2 * 0.1])
+    assert np.array_equal(simplify_polyline(zigzag, 0.05), zigzag)
+
+
+def test_simplify_polyline_keeps_line_breaks_and_closed_lines():
+    angle = np.linspace(0, 2 * np.pi, 400)
+    circle = np.column_stack([np.cos(angle), np.sin(angle)])  # closed: first point == last point
+    two_lines = np.concatenate([circle, [[np.nan, np.nan]], 0.5 * circle])
+    simplified = simplify_polyline(two_lines, 1e-3)
+    breaks = np.flatnonzero(np.isnan(simplified[:, 0]))
+    assert len(breaks) == 1
+    outer, inner = simplified[: breaks[0]], simplified[breaks[0] + 1 :]
+    for original, kept in ((circle, outer), (0.5 * circle, inner)):
+        assert np.array_equal(kept[0], original[0]) and np.array_equal(kept[-1], original[-1])
+        assert 10 < len(kept) < 200
+        assert chord_distances(original, kept).max() <= 1e-3
+
+
+def test_contour_lines_are_simplified_within_tolerance_of_the_box():
+    grid = sample_grid(bowl, DOMAIN, 140)
+    full = contour_lines(grid, count=12, tolerance=0.0)
+    simplified = contour_lines(grid, count=12)
+    assert len(simplified.x) < 0.5 * len(full.x)
+    assert np.isnan(simplified.x).sum() == np.isnan(full.x).sum()  # the same lines, each still whole
+    width = DOMAIN[0][1] - DOMAIN[0][0]  # a square box: one scale for both axes
+    pieces = np.split(np.column_stack([full.x, full.y]), np.flatnonzero(np.isnan(full.x)))
+    kept_pieces = np.split(
+        np.column_stack([simplified.x, simplified.y]), np.flatnonzero(np.isnan(simplified.x))
+    )
+    for original, kept in zip(pieces, kept_pieces, strict=True):
+        original, kept = original[np.isfinite(original[:, 0])], kept[np.isfinite(kept[:, 0])]
+        assert chord_distances(original, kept).max() <= LINE_TOLERANCE * width * (1 + 1e-9)
 
 
 def test_contour_levels_skip_undefined_values_and_the_minimum():
@@ -131,10 +196,14 @@ def test_play_buttons_offer_speeds_and_pause(lines):
 def test_map_figure_labels_a_stopped_run_inside_the_view(lines):
     run = spiral_run(100, stop_at=30)
     run.xy[30] = [50.0, -80.0]  # the last finite point is far outside the box
-    figure = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), [run])
-    (stop,) = [t for t in figure["data"] if t["name"].endswith("stopped")]
+    still_going = spiral_run(100, color="#E69F00")
+    figure = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), [run, still_going])
+    (stop,) = [t for t in figure["data"] if t["name"].endswith("stopped")]  # none for the run that goes on
     assert stop["text"] == ["Adam (lr=0.1): diverged at step 30"]
     assert -3.2 < stop["x"][0] < 3.2 and -3.2 < stop["y"][0] < 3.2
+    heads = [figure["data"][i] for i in head_trace_indices(figure)]  # frames still move the heads only
+    assert [head["name"] for head in heads] == ["Adam (lr=0.1) (now)"] * 2
+    assert [head["line"]["color"] for head in heads] == [run.color, still_going.color]
 
 
 def test_map_figure_for_four_runs_of_1000_steps_is_small(lines):
