@@ -110,7 +110,7 @@ async def fingerprint(page: Page) -> str:
 
 
 async def changed_fingerprint(page: Page, previous: str, timeout_ms: int) -> str:
-    """The figures' fingerprint once it differs from `previous` (its three charts redraw one after the
+    """The figures' fingerprint once it differs from `previous` (its charts redraw one after the
     other, and the first redraw may not be the one that carries the change); `previous` on timeout."""
     deadline = time.perf_counter() + timeout_ms / 1000
     current = await fingerprint(page)

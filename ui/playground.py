@@ -13,12 +13,13 @@ from ui.plotly_render import PrebuiltFigure
 from ui.results import markdown_table, table_rows, trajectories_csv
 from ui.runs import RunResult, compute_all, picture
 from ui.sidebar import FAMILY_MARKS, SidebarState, matching_preset
-from viz.curves import distance_figure, loss_figure
+from viz.curves import curves_figure
 from viz.export import standalone_html
 from viz.playground_figure import map_figure
 from viz.surface3d import surface_figure
 
 MAP_KEY = "map"
+CURVES_KEY = "curves"  # loss and distance against step, one figure
 FULL_ANIMATION_MS = 6_000  # one pass through all frames at 1× (the map's own buttons play ½×, 2×, 4×)
 TOLERANCES = [1e-4, 1e-3, 1e-2, 1e-1, 0.5]
 VIEWS = {"map": "2D map", "3d": "3D surface"}
@@ -148,10 +149,13 @@ def playground(side: SidebarState) -> None:
             )
     pictures = [picture(result) for result in results if result.trajectory is not None]
     with curves:
-        live_plotly_chart(loss_figure(pictures, side.surface.min_value), key="loss", config=PLOTLY_CONFIG)
-        if side.surface.minima:
-            live_plotly_chart(distance_figure(pictures), key="distance", config=PLOTLY_CONFIG)
-        else:
+        has_minima = bool(side.surface.minima)
+        live_plotly_chart(
+            curves_figure(pictures, side.surface.min_value, with_distance=has_minima),
+            key=CURVES_KEY,
+            config=PLOTLY_CONFIG,
+        )
+        if not has_minima:
             st.caption("This surface lists no minimum, so there is no distance to plot.")
     results_table(side, results, tolerance)
     exports(side, results)

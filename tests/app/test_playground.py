@@ -32,7 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def live_figures(at: AppTest) -> dict[str, dict[str, Any]]:
-    """The playground's live figures (ui/live_plotly.py) by key: "map", "loss", "distance"."""
+    """The playground's live figures (ui/live_plotly.py) by key: "map", "curves"."""
     return {payload_of(element)["name"]: figure_of(element) for element in at.get(ELEMENT_TYPE)}
 
 
@@ -67,9 +67,9 @@ def test_defaults_race_three_optimizers_in_their_colours(app):
 
 
 def test_the_map_and_curves_are_live_figures_that_load_the_vendored_plotly(app):
-    """The 2D view sends its three figures to the live component (updated in place by Plotly.react)."""
+    """The 2D view sends its two figures to the live component (updated in place by Plotly.react)."""
     elements = app.get(ELEMENT_TYPE)
-    assert [payload_of(e)["name"] for e in elements] == ["map", "loss", "distance"]
+    assert [payload_of(e)["name"] for e in elements] == ["map", "curves"]
     assert not app.get("plotly_chart")  # no st.plotly_chart left to re-create its plot on every change
     for element in elements:
         data = payload_of(element)
@@ -77,10 +77,11 @@ def test_the_map_and_curves_are_live_figures_that_load_the_vendored_plotly(app):
         assert data["clickable"] is (data["name"] == "map")  # only the map reports clicks
     assert (PLOTLY_JS_DIR / PLOTLY_JS_FILE).is_file()
     curves = live_figures(app)
-    loss_lines = [t for t in curves["loss"]["data"] if t.get("mode") == "lines"]
-    assert [t["line"]["color"] for t in loss_lines][:3] == [
-        OPTIMIZER_COLORS[f] for f in ("sgd", "adam", "adabelief")
-    ]
+    for panel in ("y", "y2"):  # the loss gap, then the distance to the minimum
+        lines = [t for t in curves["curves"]["data"] if t.get("mode") == "lines" and t["yaxis"] == panel]
+        assert [t["line"]["color"] for t in lines] == [
+            OPTIMIZER_COLORS[f] for f in ("sgd", "adam", "adabelief")
+        ]
     assert b"NaN" not in elements[0].proto.bytes  # strict JSON, as the browser's JSON.parse needs
     assert live_trace_types(app) <= bundled_trace_types()
 
@@ -376,6 +377,7 @@ def test_leaving_the_domain_is_labelled(app):
     labels = [t.get("text") for t in map_figure(app)["data"] if t["name"].endswith("stopped")]
     assert labels[0] == [f"SGD (lr=1): left domain at step {sgd['stopped at step']}"]
     assert any("no minimum" in caption.value for caption in app.caption)  # no distance plot without minima
+    assert "yaxis2" not in live_figures(app)["curves"]["layout"]
 
 
 @pytest.mark.parametrize("noise", [0.0, 0.5])

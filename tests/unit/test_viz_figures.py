@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from viz.colors import DASHES, OPTIMIZER_COLORS, run_styles
-from viz.curves import distance_figure, loss_figure
+from viz.curves import DISTANCE_PANEL, LOSS_PANEL, curves_figure
 from viz.encoding import decode, typed_array, typed_grid
 from viz.export import csv_text, standalone_html
 from viz.landscape import LINE_TOLERANCE, contour_levels, contour_lines, sample_grid, simplify_polyline
@@ -223,21 +223,37 @@ def test_figure_grows_linearly_not_quadratically_with_steps(lines):
     assert large - small < 1.2 * path_bytes_per_step * 3000 + 10_000
 
 
-def test_curves_use_log_axes_and_mark_the_stop():
+def test_curves_use_log_axes_share_the_step_axis_and_mark_the_stop():
     runs = [spiral_run(200), spiral_run(200, "#E69F00", stop_at=50)]
-    loss = loss_figure(runs, min_value=0.0)
-    distance = distance_figure(runs)
-    for figure in (loss, distance):
-        go.Figure(figure)
-        assert figure["layout"]["yaxis"]["type"] == "log"
-        assert any(t.get("text") == ["diverged at step 50"] for t in figure["data"])
-    assert [t["line"]["color"] for t in loss["data"][:2]] == ["#0072B2", "#E69F00"]
+    figure = curves_figure(runs, min_value=0.0, with_distance=True)
+    go.Figure(figure)  # raises if any property is outside plotly's schema
+    layout = figure["layout"]
+    assert layout["yaxis"]["type"] == "log" and layout["yaxis2"]["type"] == "log"
+    assert layout["xaxis"]["matches"] == "x2"  # zooming the steps of one panel zooms the other
+    assert layout["yaxis"]["domain"][0] > layout["yaxis2"]["domain"][1]  # loss above, distance below
+    titles = [a["text"] for a in layout["annotations"]]
+    assert titles == ["Loss gap f(x, y) − f* (log scale)", "Distance to nearest minimum (log scale)"]
+    for panel, what in ((LOSS_PANEL, runs[1].loss), (DISTANCE_PANEL, runs[1].distance)):
+        traces = [t for t in figure["data"] if (t["xaxis"], t["yaxis"]) == panel]
+        lines = [t for t in traces if t["mode"] == "lines"]
+        assert [t["line"]["color"] for t in lines] == ["#0072B2", "#E69F00"]
+        assert np.array_equal(decode(lines[1]["y"]), what, equal_nan=True)
+        (stop,) = [t for t in traces if t["mode"] == "markers+text"]
+        assert stop["text"] == ["diverged at step 50"] and stop["x"] == [50]
 
 
-def test_loss_without_known_minimum_value_goes_linear_when_negative():
+def test_curves_without_known_minima_show_the_loss_alone():
     run = spiral_run(20)
     negative = RunPicture(run.label, run.color, run.dash, run.xy, run.loss - 10, run.distance)
-    assert loss_figure([negative], min_value=None)["layout"]["yaxis"]["type"] == "linear"
+    figure = curves_figure([negative], min_value=None, with_distance=False)
+    go.Figure(figure)
+    assert figure["layout"]["yaxis"]["type"] == "linear"  # f itself, and it goes negative
+    assert "yaxis2" not in figure["layout"] and len(figure["data"]) == 1
+    assert figure["layout"]["annotations"][0]["text"] == "Loss f(x, y)"
+    above_zero = RunPicture(run.label, run.color, run.dash, run.xy, np.abs(run.loss) + 1, run.distance)
+    positive = curves_figure([above_zero], min_value=None, with_distance=False)
+    assert positive["layout"]["yaxis"]["type"] == "log"
+    assert positive["layout"]["annotations"][0]["text"] == "Loss f(x, y) (log scale)"
 
 
 def test_surface_figure_is_valid_and_cuts_the_walls():
