@@ -8,6 +8,11 @@ to the chart's redraw (median, 95th percentile, max), and any errors: exception 
 not redraw or did not change, and any session that saw a value it did not set (its slider, or its figure
 showing another session's settings).
 
+It also reports the server's part of each move: from the browser sending the slider's new value to the
+browser receiving the end of that rerun, both read off the browser's network stack (DevTools protocol),
+so the time the page then takes to draw is left out. Here the 30 pages share the server's two cores; in
+a class each student's laptop draws its own page, and the server's part is what they share.
+
 Bounded in every direction: N sessions (default 30), M moves each (default 3), a deadline for the whole
 run (default 600 s) after which it stops by itself and reports what it has.
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import os
 import random
 import statistics
@@ -93,6 +99,7 @@ class SessionResult:
 
     index: int
     latencies_s: list[float] = field(default_factory=list)
+    server_replies_s: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     finished: bool = False
     load_s: float | None = None
@@ -126,10 +133,63 @@ def slider_locator(page: Page, label: str | None) -> Locator:
     return page.locator("[data-testid=stMain]").get_by_role("slider").first
 
 
-async def press_and_wait_for_redraw(page: Page, slider: Locator, key: str, timeout_ms: int) -> float | None:
+# A ForwardMsg that ends a rerun: script_finished with FINISHED_SUCCESSFULLY or, for a section (fragment)
+# rerun, FINISHED_FRAGMENT_RUN_SUCCESSFULLY.
+RERUN_FINISHED = {0, 3}
+SMALL_FRAME_CHARS = (
+    1024  # base64: a script_finished message is ~100-150 characters, a figure ~20,000 and more
+)
+
+
+class ServerReplyClock:
+    """Times the server's part of a move from the page's websocket frames, as the DevTools protocol
+    reports them: from the first frame the page sends after `arm()` (the slider's new value) to the first
+    frame it receives that ends a rerun, both stamped by the browser's network stack, so the page's own
+    drawing is not counted."""
+
+    def __init__(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._message = ForwardMsg
+        self._armed = False
+        self._sent: float | None = None
+        self.reply_s: float | None = None
+
+    async def attach(self, page: Page) -> None:
+        session = await page.context.new_cdp_session(page)
+        session.on("Network.webSocketFrameSent", self._on_sent)
+        session.on("Network.webSocketFrameReceived", self._on_received)
+        await session.send("Network.enable")
+
+    def arm(self) -> None:
+        self._armed, self._sent, self.reply_s = True, None, None
+
+    def _on_sent(self, event: dict) -> None:
+        if self._armed and self._sent is None:
+            self._sent = event["timestamp"]
+
+    def _on_received(self, event: dict) -> None:
+        payload = event["response"]["payloadData"]
+        if self._sent is None or self.reply_s is not None or len(payload) > SMALL_FRAME_CHARS:
+            return
+        message = self._message()
+        try:
+            message.ParseFromString(base64.b64decode(payload))
+        except Exception:  # not a ForwardMsg (text frames, keep-alives): not the end of a rerun
+            return
+        if message.WhichOneof("type") == "script_finished" and message.script_finished in RERUN_FINISHED:
+            self.reply_s = event["timestamp"] - self._sent
+            self._armed = False
+
+
+async def press_and_wait_for_redraw(
+    page: Page, slider: Locator, key: str, timeout_ms: int, clock: ServerReplyClock | None = None
+) -> float | None:
     """Press a key on the slider; seconds from the key press to the chart's redraw (None: no redraw)."""
     await slider.focus()
     await page.evaluate(ARM_REDRAW_TIMER_JS, timeout_ms)
+    if clock is not None:
+        clock.arm()
     await page.keyboard.press(key)
     elapsed_ms = await page.evaluate("() => window.__redrawTimer.next")
     await wait_idle(page, timeout_ms)
@@ -193,15 +253,19 @@ async def move_sliders(page: Page, options: argparse.Namespace, result: SessionR
     slider = slider_locator(page, options.slider)
     expected = await slider.input_value()
     shown = await fingerprint(page)
+    clock = ServerReplyClock()
+    await clock.attach(page)
     rng = random.Random(result.index)
     for move in range(options.moves):
         await asyncio.sleep(rng.uniform(0.2, options.think_time))
         key = "ArrowLeft" if move % 2 else "ArrowRight"
-        latency_s = await press_and_wait_for_redraw(page, slider, key, timeout_ms)
+        latency_s = await press_and_wait_for_redraw(page, slider, key, timeout_ms, clock)
         if latency_s is None:
             result.errors.append(f"move {move}: the chart did not redraw within {options.step_timeout:.0f} s")
             continue
         result.latencies_s.append(latency_s)
+        if clock.reply_s is not None:
+            result.server_replies_s.append(clock.reply_s)
         previous, shown = shown, await changed_fingerprint(page, shown, timeout_ms)
         if shown == previous:
             result.errors.append(f"move {move}: the chart never changed")
@@ -277,6 +341,10 @@ async def load_test(options: argparse.Namespace) -> int:
 
     results = [SessionResult(index) for index in range(options.sessions)]
     with serve_app(ARTIFACTS_DIR / "load_test_server.log") as (base_url, server):
+        # The server is started first, so lowering this process's priority now lowers only what it
+        # starts from here on: Playwright's driver, every Chromium process and this harness.
+        if options.client_nice:
+            os.nice(options.client_nice)
         async with async_playwright() as playwright:
             # Several browser processes: one Chromium's browser process, which carries every page's
             # network and input traffic, would otherwise be the bottleneck, not the server.
@@ -303,6 +371,7 @@ async def load_test(options: argparse.Namespace) -> int:
                 await browser.close()
 
     latencies = [latency for result in results for latency in result.latencies_s]
+    server_replies = [reply for result in results for reply in result.server_replies_s]
     errors = [f"session {result.index}: {error}" for result in results for error in result.errors]
     errors += [
         f"session {result.index}: cut off by the {options.deadline:.0f} s deadline"
@@ -313,10 +382,15 @@ async def load_test(options: argparse.Namespace) -> int:
 
     print(
         f"page /{options.page}  sessions {options.sessions}  moves each {options.moves}"
-        f"  browsers {options.browsers}  wall {wall_s:.1f} s  server CPU {server_cpu_s:.1f} s"
+        f"  browsers {options.browsers} (nice {options.client_nice})  wall {wall_s:.1f} s"
+        f"  server CPU {server_cpu_s:.1f} s"
     )
     load_times = [result.load_s for result in results if result.load_s is not None]
-    for what, values in (("page load -> first chart", load_times), ("change -> updated chart", latencies)):
+    for what, values in (
+        ("page load -> first chart", load_times),
+        ("change -> updated chart", latencies),
+        ("server's part: value sent -> rerun finished received", server_replies),
+    ):
         if values:
             print(
                 f"{what}, {len(values)} samples:  median {statistics.median(values):.3f} s"
@@ -342,9 +416,18 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--load-timeout", type=float, default=240.0, help="longest wait for a page load, s")
     parser.add_argument("--step-timeout", type=float, default=30.0, help="longest wait for one redraw, s")
     parser.add_argument("--deadline", type=float, default=600.0, help="stop everything after this, s")
+    parser.add_argument(
+        "--client-nice",
+        type=int,
+        default=0,
+        help="run the browsers (and this harness) at this lower CPU priority than the server, 0-19: "
+        "in a class each browser runs on its own laptop, here all 30 share the server's two cores",
+    )
     options = parser.parse_args(argv)
     if not 1 <= options.sessions <= 60 or not 1 <= options.moves <= 20 or not 1 <= options.browsers <= 8:
         parser.error("keep --sessions within 1-60, --moves within 1-20 and --browsers within 1-8")
+    if not 0 <= options.client_nice <= 19:
+        parser.error("keep --client-nice within 0-19")
     return options
 
 
