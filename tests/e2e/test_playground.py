@@ -20,8 +20,8 @@ from tests.e2e.helpers import (
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-# The map, loss and distance charts are live figures (ui/live_plotly.py): graph divs of class live-plotly,
-# the map first, updated in place by Plotly.react.
+# The map and the curves (loss and distance) are live figures (ui/live_plotly.py): graph divs of class
+# live-plotly, the map first, updated in place by Plotly.react.
 MAP = "document.querySelectorAll('.live-plotly.js-plotly-plot')[0]"
 # The animated heads are the map's last traces (one per run); the start marker is the trace named "start".
 HEADS_JS = f"""() => {{
