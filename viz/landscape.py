@@ -72,12 +72,6 @@ def contour_levels(z: np.ndarray, count: int) -> np.ndarray:
 LINE_TOLERANCE = 5e-4
 
 
-def simplify_polyline(points: np.ndarray, tolerance: float) -> np.ndarray:
-    """The Douglas–Peucker simplification of `points` (n, 2), one or more polylines separated by NaN rows:
-    the vertices `kept_vertices` keeps."""
-    return points[kept_vertices(points, tolerance)]
-
-
 def kept_vertices(points: np.ndarray, tolerance: float) -> np.ndarray:
     """Which vertices of `points` (n, 2) the Douglas–Peucker simplification keeps (a boolean mask): every
     line's ends and the NaN rows between lines, and enough others that each dropped vertex lies within
@@ -88,6 +82,8 @@ def kept_vertices(points: np.ndarray, tolerance: float) -> np.ndarray:
     is out of tolerance, all chords of all lines at once, which gives the result of the usual recursion.
     """
     count = len(points)
+    if count <= 2:
+        return np.ones(count, dtype=bool)
     finite = np.isfinite(points).all(axis=1)
     keep = ~finite
     keep[[0, -1]] = True
@@ -117,7 +113,7 @@ def kept_vertices(points: np.ndarray, tolerance: float) -> np.ndarray:
 def contour_lines(grid: LandscapeGrid, count: int = 18, tolerance: float = LINE_TOLERANCE) -> ContourLines:
     """All contour lines at `contour_levels(grid.z, count)`, joined into one NaN-separated polyline.
 
-    Each line is simplified (`simplify_polyline`) to within `tolerance` of the grid's box, measured in
+    Each line is simplified (`kept_vertices`) to within `tolerance` of the grid's box, measured in
     units of the box's width along x and its height along y, so a line stays as sharp on a wide box as on
     a tall one; 0 keeps every vertex.
     """

@@ -13,7 +13,7 @@ from viz.colors import DASHES, OPTIMIZER_COLORS, run_styles
 from viz.curves import DISTANCE_PANEL, LOSS_PANEL, curves_figure
 from viz.encoding import decode, typed_array, typed_grid
 from viz.export import csv_text, standalone_html
-from viz.landscape import LINE_TOLERANCE, contour_levels, contour_lines, sample_grid, simplify_polyline
+from viz.landscape import LINE_TOLERANCE, contour_levels, contour_lines, kept_vertices, sample_grid
 from viz.playground_figure import frame_steps, head_points, head_trace_indices, map_figure
 from viz.runs import RunPicture
 from viz.surface3d import surface_figure
@@ -82,31 +82,36 @@ def chord_distances(original: np.ndarray, simplified: np.ndarray) -> np.ndarray:
         a, b = original[first], original[last]
         inner = original[first + 1 : last] - a
         chord = b - a
-        distances[first + 1 : last] = np.abs(chord[0] * inner[:, 1] - chord[1] * inner[:, 0]) / np.hypot(
-            *chord
-        )
+        cross = np.abs(chord[0] * inner[:, 1] - chord[1] * inner[:, 0])
+        distances[first + 1 : last] = cross / np.hypot(chord[0], chord[1])
     return distances
 
 
-def test_simplify_polyline_keeps_every_dropped_vertex_within_tolerance():
+def simplify(points: np.ndarray, tolerance: float) -> np.ndarray:
+    return points[kept_vertices(points, tolerance)]
+
+
+def test_simplification_keeps_every_dropped_vertex_within_tolerance():
     rng = np.random.default_rng(3)
     t = np.linspace(0, 1, 2_000)
     wiggly = np.column_stack([t, 0.05 * np.sin(40 * t) + 1e-4 * rng.standard_normal(t.size)])
-    simplified = simplify_polyline(wiggly, 1e-3)
+    simplified = simplify(wiggly, 1e-3)
     assert 20 < len(simplified) < 400  # far fewer vertices, but the wiggles stay
     assert chord_distances(wiggly, simplified).max() <= 1e-3
     # A straight line needs only its ends; a zigzag taller than the tolerance keeps every corner.
     line = np.column_stack([t, 2 * t])
-    assert np.array_equal(simplify_polyline(line, 1e-9), line[[0, -1]])
+    assert np.array_equal(simplify(line, 1e-9), line[[0, -1]])
     zigzag = np.column_stack([np.arange(9.0), np.arange(9) % 2 * 0.1])
-    assert np.array_equal(simplify_polyline(zigzag, 0.05), zigzag)
+    assert np.array_equal(simplify(zigzag, 0.05), zigzag)
+    for few in (np.empty((0, 2)), zigzag[:1], zigzag[:2]):  # nothing to drop
+        assert np.array_equal(simplify(few, 0.05), few)
 
 
-def test_simplify_polyline_keeps_line_breaks_and_closed_lines():
+def test_simplification_keeps_line_breaks_and_closed_lines():
     angle = np.linspace(0, 2 * np.pi, 400)
     circle = np.column_stack([np.cos(angle), np.sin(angle)])  # closed: first point == last point
     two_lines = np.concatenate([circle, [[np.nan, np.nan]], 0.5 * circle])
-    simplified = simplify_polyline(two_lines, 1e-3)
+    simplified = simplify(two_lines, 1e-3)
     breaks = np.flatnonzero(np.isnan(simplified[:, 0]))
     assert len(breaks) == 1
     outer, inner = simplified[: breaks[0]], simplified[breaks[0] + 1 :]
