@@ -69,6 +69,7 @@ def _path_trace(run: RunPicture, index: int) -> dict[str, Any]:
         "type": "scatter",
         "mode": "lines",
         "name": run.label,
+        "uid": f"path{index}",
         "legendgroup": f"run{index}",
         "x": typed_array(run.xy[:, 0]),
         "y": typed_array(run.xy[:, 1]),
@@ -89,6 +90,7 @@ def _stop_trace(run: RunPicture, index: int, box: Box) -> dict[str, Any]:
         "type": "scatter",
         "mode": "markers+text",
         "name": f"{run.label}: stopped",
+        "uid": f"stop{index}",
         "legendgroup": f"run{index}",
         "showlegend": False,
         "x": [x],
@@ -108,6 +110,7 @@ def _head_trace(run: RunPicture, index: int, points: np.ndarray, tail: int) -> d
         "type": "scatter",
         "mode": "lines+markers",
         "name": f"{run.label} (now)",
+        "uid": f"head{index}",
         "legendgroup": f"run{index}",
         "showlegend": False,
         "x": rounded_list(points[:, 0]),
@@ -232,7 +235,8 @@ def map_figure(
     data.append(_start_trace(start))
     data += [_path_trace(run, i) for i, run in enumerate(runs)]
     # A stop marker only for a run that stopped: every trace costs each redraw of the map ~1–2 ms in the
-    # browser, and most runs do not stop.
+    # browser, and most runs do not stop. So the heads move along when a run starts or stops diverging;
+    # their uids keep them matched across updates (plotly.js keeps a trace hidden from the legend by uid).
     data += [_stop_trace(run, i, box) for i, run in enumerate(runs) if run.stop_text is not None]
     head_indices = list(range(len(data), len(data) + len(runs)))
     data += [_head_trace(run, i, head_points(run, 0, tail), tail) for i, run in enumerate(runs)]

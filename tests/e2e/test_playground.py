@@ -249,3 +249,30 @@ def test_exported_html_plays_offline(page: Page, tmp_path: Path) -> None:
     before = page.evaluate(head)
     page.get_by_text("▶ Play", exact=True).first.click()
     assert poll(page, head, lambda now: now != before) != before
+
+
+VISIBILITY_JS = f"""() => Object.fromEntries({MAP}._fullData.filter((t) => t.legendgroup)
+    .map((t) => [t.name, t.visible]))"""
+
+
+def test_a_run_hidden_from_the_legend_stays_hidden_when_another_run_diverges(
+    page: Page, base_url: str
+) -> None:
+    """A stop marker appears only for a run that stopped, so the traces after it move along; the legend's
+    hidden runs follow their traces (plotly.js matches them by uid), not their positions."""
+    open_playground(page, base_url)
+    page.locator(".live-plotly .legend .traces", has_text="Adam (lr=0.05)").click()  # hide run 2
+    hidden = poll(page, VISIBILITY_JS, lambda shown: shown.get("Adam (lr=0.05)") == "legendonly")
+    assert hidden["Adam (lr=0.05)"] == hidden["Adam (lr=0.05) (now)"] == "legendonly"
+    assert hidden["SGD (lr=0.01) (now)"] is True
+
+    page.locator(RUN_BUTTONS).nth(0).click()  # run 1, SGD: lr 1 diverges on Beale within a few steps
+    exact = page.locator("[data-testid=stNumberInput] input[aria-label='lr (exact)']")
+    exact.fill("1")
+    exact.press("Enter")
+    shown = poll(page, VISIBILITY_JS, lambda shown: "SGD (lr=1): stopped" in shown)
+    assert "SGD (lr=1): stopped" in shown, "SGD at lr 1 should have stopped with a marker"
+    assert shown["Adam (lr=0.05)"] == shown["Adam (lr=0.05) (now)"] == "legendonly"  # Adam is still hidden
+    visible = ["SGD (lr=1)", "SGD (lr=1) (now)", "AdaBelief (lr=0.05)", "AdaBelief (lr=0.05) (now)"]
+    assert [shown[name] for name in visible] == [True] * 4  # ... and only Adam
+    assert_no_exception(page)

@@ -209,6 +209,15 @@ def test_map_figure_labels_a_stopped_run_inside_the_view(lines):
     heads = [figure["data"][i] for i in head_trace_indices(figure)]  # frames still move the heads only
     assert [head["name"] for head in heads] == ["Adam (lr=0.1) (now)"] * 2
     assert [head["line"]["color"] for head in heads] == [run.color, still_going.color]
+    # The heads sit one place later than without the stop marker, under the same uids.
+    neither_stopped = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), [spiral_run(100), still_going])
+    uids = [t.get("uid") for t in figure["data"]]
+    assert [uids[i] for i in head_trace_indices(figure)] == ["head0", "head1"]
+    assert [neither_stopped["data"][i]["uid"] for i in head_trace_indices(neither_stopped)] == [
+        "head0",
+        "head1",
+    ]
+    assert uids[3:5] == ["path0", "path1"] and "stop0" in uids and "stop1" not in uids
 
 
 def test_map_figure_for_four_runs_of_1000_steps_is_small(lines):
