@@ -98,7 +98,7 @@ def loss_gap(run: RunPicture, min_value: float | None) -> np.ndarray:
     return run.loss - min_value if min_value is not None else run.loss
 
 
-def loss_panel(
+def _loss_panel(
     runs: Sequence[RunPicture], min_value: float | None
 ) -> tuple[list[np.ndarray], str, str, bool]:
     """What the loss panel plots: (values per run, title, axis title, log axis?).
@@ -118,7 +118,7 @@ def curves_figure(runs: Sequence[RunPicture], min_value: float | None, with_dist
     """Loss against step and, with `with_distance` (the surface lists its minima), the Euclidean distance
     to the nearest known minimum against step, on a log axis, in a second panel below with the same
     step axis."""
-    values, title, y_title, log_y = loss_panel(runs, min_value)
+    values, title, y_title, log_y = _loss_panel(runs, min_value)
     data = _curve_traces(runs, values, "f − f*" if min_value is not None else "f", LOSS_PANEL)
     panels = 2 if with_distance else 1
     height = PANEL_HEIGHT * panels
