@@ -133,12 +133,8 @@ def slider_locator(page: Page, label: str | None) -> Locator:
     return page.locator("[data-testid=stMain]").get_by_role("slider").first
 
 
-# A ForwardMsg that ends a rerun: script_finished with FINISHED_SUCCESSFULLY or, for a section (fragment)
-# rerun, FINISHED_FRAGMENT_RUN_SUCCESSFULLY.
-RERUN_FINISHED = {0, 3}
-SMALL_FRAME_CHARS = (
-    1024  # base64: a script_finished message is ~100-150 characters, a figure ~20,000 and more
-)
+# base64 characters: a script_finished message takes ~100-150, a figure ~20,000 and more.
+SMALL_FRAME_CHARS = 1024
 
 
 class ServerReplyClock:
@@ -151,6 +147,9 @@ class ServerReplyClock:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         self._message = ForwardMsg
+        # The ends of a rerun: of the whole page, or of sections (fragments). Not FINISHED_EARLY_FOR_RERUN,
+        # which ends the run a section's callback replaces (ui/sections.py).
+        self._finished = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
         self._armed = False
         self._sent: float | None = None
         self.reply_s: float | None = None
@@ -172,12 +171,14 @@ class ServerReplyClock:
         payload = event["response"]["payloadData"]
         if self._sent is None or self.reply_s is not None or len(payload) > SMALL_FRAME_CHARS:
             return
+        from google.protobuf.message import DecodeError
+
         message = self._message()
         try:
             message.ParseFromString(base64.b64decode(payload))
-        except Exception:  # not a ForwardMsg (text frames, keep-alives): not the end of a rerun
+        except (DecodeError, ValueError):  # not a ForwardMsg (a text frame): not the end of a rerun
             return
-        if message.WhichOneof("type") == "script_finished" and message.script_finished in RERUN_FINISHED:
+        if message.WhichOneof("type") == "script_finished" and message.script_finished in self._finished:
             self.reply_s = event["timestamp"] - self._sent
             self._armed = False
 
