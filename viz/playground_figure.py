@@ -21,6 +21,7 @@ from viz.runs import RunPicture
 
 FIGURE_HEIGHT = 600
 HEAD_SIZE = 12
+FIRST_PATH_INDEX = 3  # the runs' paths follow the landscape, the minima and the start
 
 
 def frame_steps(steps: int, frame_count: int) -> np.ndarray:
@@ -281,3 +282,8 @@ def map_figure(
 def head_trace_indices(figure: dict[str, Any]) -> list[int]:
     """Indices of the animated traces (what every frame updates)."""
     return list(figure["frames"][0]["traces"]) if figure.get("frames") else []
+
+
+def path_trace_indices(figure: dict[str, Any]) -> list[int]:
+    """Indices of the full-path traces, one per run, in run order."""
+    return list(range(FIRST_PATH_INDEX, FIRST_PATH_INDEX + len(head_trace_indices(figure))))

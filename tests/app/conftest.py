@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from viz.playground_figure import path_trace_indices
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 TIMEOUT_S = 120
 
@@ -58,10 +60,7 @@ def map_figure(at: AppTest) -> dict[str, Any]:
 
 def path_traces(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """The full-path traces of the map, one per run, in run order."""
-    heads = set(spec["frames"][0]["traces"]) if spec.get("frames") else set()
-    # Landscape, minima and start come first; then a path per run, a stop marker per run that stopped
-    # and a head per run.
-    return spec["data"][3 : 3 + len(heads)]
+    return [spec["data"][index] for index in path_trace_indices(spec)]
 
 
 def named_trace(spec: dict[str, Any], name: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from tests.e2e.helpers import (
     wait_for_figure_change,
     wait_for_figures,
 )
+from viz.playground_figure import FIRST_PATH_INDEX
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -36,7 +37,7 @@ HEADS_JS = f"""() => {{
 START_JS = f"() => {{ const t = {MAP}.data.find((t) => t.name === 'start'); return [t.x[0], t.y[0]]; }}"
 FIRST_PATH_LENGTH_JS = f"""() => {{
     const graph = {MAP};
-    const path = graph._fullData[3];  // after landscape, minima and start; typed arrays are decoded here
+    const path = graph._fullData[{FIRST_PATH_INDEX}];  // run 1's path; typed arrays are decoded here
     return path.x.length;
 }}"""
 
