@@ -119,7 +119,7 @@ def curves_figure(runs: Sequence[RunPicture], min_value: float | None, with_dist
     to the nearest known minimum against step, on a log axis, in a second panel below with the same
     step axis."""
     values, title, y_title, log_y = _loss_panel(runs, min_value)
-    data = _curve_traces(runs, values, "f − f*" if min_value is not None else "f", LOSS_PANEL)
+    data = _curve_traces(runs, values, y_title, LOSS_PANEL)  # hover says "f − f* = ..." or "f = ..."
     panels = 2 if with_distance else 1
     height = PANEL_HEIGHT * panels
     layout: dict[str, Any] = {
