@@ -144,9 +144,11 @@ class ServerReplyClock:
     drawing is not counted."""
 
     def __init__(self) -> None:
+        from google.protobuf.message import DecodeError
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         self._message = ForwardMsg
+        self._not_a_message = (DecodeError, ValueError)  # a text frame, say
         # The ends of a rerun: of the whole page, or of sections (fragments). Not FINISHED_EARLY_FOR_RERUN,
         # which ends the run a section's callback replaces (ui/sections.py).
         self._finished = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
@@ -171,12 +173,10 @@ class ServerReplyClock:
         payload = event["response"]["payloadData"]
         if self._sent is None or self.reply_s is not None or len(payload) > SMALL_FRAME_CHARS:
             return
-        from google.protobuf.message import DecodeError
-
         message = self._message()
         try:
             message.ParseFromString(base64.b64decode(payload))
-        except (DecodeError, ValueError):  # not a ForwardMsg (a text frame): not the end of a rerun
+        except self._not_a_message:  # not the end of a rerun
             return
         if message.WhichOneof("type") == "script_finished" and message.script_finished in self._finished:
             self.reply_s = event["timestamp"] - self._sent
