@@ -4,8 +4,12 @@
 plotly's `newPlot` from nothing on every slider move (measured: ~0.5–0.9 s for the playground's map and
 curves on our 2-core machine). `live_plotly_chart` is a custom component (`st.components.v2`, inline JS in
 ui/live_plotly.js, no build step) that keeps one graph div per key and hands each new figure to
-`Plotly.react`, which updates only what changed. Frames, play/pause/speed buttons and the scrubber are
-plotly's own and run client-side, as in the exported HTML.
+`Plotly.react`, which updates only what changed. A figure whose axes all have fixed ranges (the map) is
+updated in place when only its traces' points, names or hover texts, its frames or its scrubber's steps
+changed: just those traces, then the legend or the scrubber, are redrawn (the browser test checks that
+the result is exactly a fresh draw of the new figure). The page's live figures draw one after the other,
+each after the browser painted the one before, so the map shows before the curves are redrawn. Frames,
+play/pause/speed buttons and the scrubber are plotly's own and run client-side, as in the exported HTML.
 
 plotly.js is the basic bundle of the plotly package's own plotly.js version, vendored in
 ui/static/plotly/ (1.2 MB with scatter, the one trace type these figures use; the bigger bundles took

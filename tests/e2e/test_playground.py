@@ -277,3 +277,82 @@ def test_a_run_hidden_from_the_legend_stays_hidden_when_another_run_diverges(
     visible = ["SGD (lr=1)", "SGD (lr=1) (now)", "AdaBelief (lr=0.05)", "AdaBelief (lr=0.05) (now)"]
     assert [shown[name] for name in visible] == [True] * 4  # ... and only Adam
     assert_no_exception(page)
+
+
+# A live figure (0: the map, 1: the curves) as ui/live_plotly.js last drew it, against the same payload drawn
+# from nothing in a hidden div of the same width: the SVG trees compared element by element, attributes and
+# styles in sorted order (plotly writes some in another order when it redraws a part), the plot's and the
+# unnamed traces' random ids replaced by their role. Returns null when they are the same.
+SAME_AS_A_FRESH_DRAW_JS = """async (index) => {
+    const live = document.querySelectorAll('.live-plotly.js-plotly-plot')[index];
+    const holder = live.parentElement.__liveFigure;
+    const payload = JSON.parse(holder.drawnText);
+    const fresh = document.createElement('div');
+    fresh.style.cssText = `position: absolute; left: -5000px; top: 0; width: ${live.clientWidth}px`;
+    document.body.appendChild(fresh);
+    await Plotly.newPlot(fresh, payload.figure.data, payload.figure.layout, payload.config);
+    const canonical = (graph) => {
+        const ids = [[graph._fullLayout._uid, 'PLOT'],
+            ...graph._fullData.map((trace, k) => ['trace' + trace.uid, 'trace#' + k])];
+        const named = (value) => ids.reduce((v, [id, role]) => v.split(id).join(role), value);
+        const walk = (node) => {
+            if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+            const attributes = [...node.attributes].map((a) => a.name === 'style'
+                ? 'style=' + a.value.split(';').map((s) => s.trim()).filter(Boolean).sort().join(';')
+                : a.name + '=' + named(a.value));
+            const children = [...node.childNodes].map(walk).join('');
+            return '<' + node.tagName + ' ' + attributes.sort().join(' ') + '>' + children;
+        };
+        return [...graph.querySelectorAll('svg.main-svg')].map(walk);
+    };
+    const [drawn, expected] = [canonical(live), canonical(fresh)];
+    Plotly.purge(fresh);
+    fresh.remove();
+    const a = drawn.join('\\n'), b = expected.join('\\n');
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    const around = (text) => text.slice(Math.max(0, i - 150), i + 150);
+    return a === b ? null : {drawn: around(a), fresh: around(b)};
+}"""
+DRAWN_IN_PLACE_JS = """(name) => {
+    const marks = performance.getEntriesByName(`live-plotly:${name}:drawn`);
+    return marks.length ? marks[marks.length - 1].detail.inPlace : null;
+}"""
+
+
+def poll_with(page: Page, script: str, argument: str, timeout_ms: int = 15_000):
+    """Evaluate `script` with `argument` until it returns something other than null; return that."""
+    page.wait_for_function(f"(argument) => ({script})(argument) !== null", arg=argument, timeout=timeout_ms)
+    return page.evaluate(script, argument)
+
+
+def test_an_update_drawn_in_place_looks_exactly_like_the_figure_drawn_afresh(
+    page: Page, base_url: str
+) -> None:
+    """A move of a run's lr or of Steps redraws only the map's paths, heads, legend and scrubber
+    (ui/live_plotly.js, updateInPlace): what is drawn must be what a full draw of the new figure shows,
+    also after playback left the heads and the scrubber at a later step."""
+    open_playground(page, base_url)
+    page.get_by_text("▶ Play", exact=True).first.click()
+    heads = page.evaluate(HEADS_JS)
+    poll(page, HEADS_JS, lambda now: now != heads)
+    page.get_by_text("❚❚ Pause", exact=True).first.click()
+    scrubber_step = page.evaluate(f"() => {MAP}._fullLayout.sliders[0].active")
+    assert scrubber_step > 0, "playback should move the scrubber"
+
+    page.locator(RUN_BUTTONS).nth(1).click()  # run 2 (Adam): its lr changes its path, head and legend name
+    lr_slider = page.locator("[data-testid=stSlider] input[aria-label='Learning rate (log scale)']")
+    steps_slider = page.locator("[data-testid=stSlider] input[aria-label='Steps']")
+    for slider in (lr_slider, steps_slider):  # Steps: every path, the frames and the scrubber's labels
+        page.evaluate("performance.clearMarks()")
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        assert poll_with(page, DRAWN_IN_PLACE_JS, "map") is True, "the map should be updated in place"
+        # The curves' axes follow their data (autorange), so they are drawn whole by Plotly.react.
+        assert poll_with(page, DRAWN_IN_PLACE_JS, "curves") is False
+        wait_for_app_idle(page)
+        assert page.evaluate(SAME_AS_A_FRESH_DRAW_JS, 0) is None
+        assert page.evaluate(SAME_AS_A_FRESH_DRAW_JS, 1) is None
+    legend = f"() => [...{MAP}.querySelectorAll('.legendtext')].map((entry) => entry.textContent)"
+    assert "Adam (lr=0.1)" in page.evaluate(legend)
+    assert_no_exception(page)
