@@ -63,22 +63,28 @@ def build_surface_3d(side: SidebarState, results: list[RunResult]) -> dict:
     )
 
 
-def header(side: SidebarState, results: list[RunResult]) -> None:
-    surface = side.surface
-    st.markdown(f"#### {surface.name} $\\quad f(x, y) = {surface.latex}$")
+def heading(side: SidebarState) -> None:
+    """The surface's formula and the view controls: drawn above the body, as they do not depend on the runs
+    (so a section rerun does not resend them; a move of these controls reruns the whole page)."""
+    st.markdown(f"#### {side.surface.name} $\\quad f(x, y) = {side.surface.latex}$")
+    view_controls()
+
+
+def notes(side: SidebarState, results: list[RunResult]) -> None:
+    """The preset these settings match (with its lesson), else the surface's note; runs that were not run."""
     preset = matching_preset(side.surface_choice, side.runs)
     if preset is not None:
         st.info(f"**{preset.title}.** {preset.note}", icon="🎓")
-    elif getattr(surface, "note", ""):
-        st.caption(surface.note)
+    elif getattr(side.surface, "note", ""):
+        st.caption(side.surface.note)
     for result in results:
         if result.error:
             st.warning(f"Run {result.request.index + 1} was not run: {result.error}", icon="⚠️")
 
 
-def view_controls() -> tuple[str, float]:
+def view_controls() -> None:
     left, middle, right = st.columns([2, 1.2, 1.2])
-    view = left.radio(
+    left.radio(
         "View",
         options=list(VIEWS),
         format_func=VIEWS.get,
@@ -89,7 +95,7 @@ def view_controls() -> tuple[str, float]:
         label_visibility="collapsed",
     )
     middle.caption("Under the map: Play, Pause, ½× 2× 4× speed, and a slider to scrub through the steps.")
-    tolerance = right.select_slider(
+    right.select_slider(
         "“Reached” means within",
         options=TOLERANCES,
         value=state.DEFAULTS[state.TOLERANCE],
@@ -98,7 +104,12 @@ def view_controls() -> tuple[str, float]:
         bind="query-params",
         help="Distance to the nearest known minimum that counts as reaching it (results table).",
     )
-    return view or "map", float(tolerance)
+
+
+def chosen_view() -> tuple[str, float]:
+    """The view ("map" or "3d") and the tolerance the view controls hold (read again on a body rerun)."""
+    view = st.session_state.get(state.VIEW) or "map"
+    return view, float(st.session_state.get(state.TOLERANCE, state.DEFAULTS[state.TOLERANCE]))
 
 
 def results_table(side: SidebarState, results: list[RunResult], tolerance: float) -> None:
@@ -132,10 +143,10 @@ def exports(side: SidebarState, results: list[RunResult]) -> None:
 
 
 def playground(side: SidebarState) -> None:
-    """Draw the page body for the runs the sidebar defines."""
+    """Draw the page body for the runs the sidebar defines (below `heading`)."""
     results = compute_all(side.surface_id, side.runs)
-    header(side, results)
-    view, tolerance = view_controls()
+    notes(side, results)
+    view, tolerance = chosen_view()
     main, curves = st.columns([3, 2], gap="medium")
     with main:
         if view == "3d":
