@@ -356,3 +356,26 @@ def test_an_update_drawn_in_place_looks_exactly_like_the_figure_drawn_afresh(
     legend = f"() => [...{MAP}.querySelectorAll('.legendtext')].map((entry) => entry.textContent)"
     assert "Adam (lr=0.1)" in page.evaluate(legend)
     assert_no_exception(page)
+
+
+def test_a_run_hidden_from_the_legend_stays_hidden_when_its_path_is_redrawn_in_place(
+    page: Page, base_url: str
+) -> None:
+    open_playground(page, base_url)
+    page.locator(".live-plotly .legend .traces", has_text="Adam (lr=0.05)").click()  # hide run 2
+    poll(page, VISIBILITY_JS, lambda shown: shown.get("Adam (lr=0.05)") == "legendonly")
+    page.locator(RUN_BUTTONS).nth(1).click()  # run 2's editor: move its lr, which redraws its path in place
+    lr_slider = page.locator("[data-testid=stSlider] input[aria-label='Learning rate (log scale)']")
+    page.evaluate("performance.clearMarks()")
+    lr_slider.focus()
+    page.keyboard.press("ArrowRight")
+    assert poll_with(page, DRAWN_IN_PLACE_JS, "map") is True
+    shown = page.evaluate(VISIBILITY_JS)
+    assert shown["Adam (lr=0.1)"] == shown["Adam (lr=0.1) (now)"] == "legendonly"
+    drawn_uids = page.evaluate(
+        f"() => [...{MAP}.querySelectorAll('.scatterlayer .trace')]"
+        ".filter((trace) => trace.querySelector('path.js-line')).map((trace) => trace.getAttribute('class'))"
+    )
+    assert not any("path1" in uid or "head1" in uid for uid in drawn_uids), drawn_uids  # run 2 not drawn
+    assert any("path0" in uid for uid in drawn_uids) and any("path2" in uid for uid in drawn_uids)
+    assert_no_exception(page)
