@@ -36,11 +36,12 @@ function showError(holder, message) {
 }
 
 // In-place updates. Plotly.react redraws a whole figure (axes, legend, buttons, scrubber) as soon as any
-// trace's data changes: ~45 ms for the playground's map on our 2-core machine. A figure whose axes all
-// have fixed ranges looks the same after a change of its traces' points, names or hover texts, of its
-// frames or of its scrubber's steps, except for those traces, the legend and the scrubber. So such an
-// update redraws only the traces from the first changed one on (with plotly's own animate, what the
-// frames use), then the legend if a name changed and the scrubber if its steps changed: ~15–25 ms.
+// trace's data changes. A figure whose axes all have fixed ranges looks the same after a change of its
+// traces' points, names or hover texts, of its frames or of its scrubber's steps, except for those
+// traces, the legend and the scrubber. So such an update redraws only the traces from the first changed
+// one on (with plotly's own animate, what the frames use), then the legend if a name changed and the
+// scrubber if its steps changed. For the playground's map in the page: 25–50 ms a move, where
+// Plotly.react took 55–75 ms (bench/bench_playground.py).
 const IN_PLACE_TRACE_KEYS = new Set(["x", "y", "name", "hovertemplate"]);
 
 const text = (value) => JSON.stringify(value === undefined ? null : value);
@@ -55,10 +56,11 @@ function figureRecord(figure, config) {
     return Boolean(axis && Array.isArray(axis.range) && !axis.autorange);
   };
   return {
-    traces: figure.data.map((trace) => Object.fromEntries(Object.entries(trace).map(([k, v]) => [k, text(v)]))),
+    traces: figure.data.map((trace) =>
+      Object.fromEntries(Object.entries(trace).map(([key, value]) => [key, text(value)])),
+    ),
     layout: text({ ...layout, sliders: sliders.map(({ steps, ...slider }) => slider) }),
     sliderSteps: sliders.map((slider) => text(slider.steps)),
-    sliderActive: sliders.map((slider) => slider.active || 0),
     frames: text(figure.frames || []),
     frameCount: (figure.frames || []).length,
     // Traces every frame touches: what is drawn of them depends on the animation's current frame.
@@ -99,7 +101,7 @@ function inPlaceChanges(previous, next) {
 
 async function updateInPlace(Plotly, graph, figure, changes, previous) {
   if (changes.frames) {
-    // deleteFrames sorts a list of indices as strings (10 before 9): delete them one at a time, the last first.
+    // deleteFrames sorts a list of indices as strings (10 before 9): delete one at a time, the last first.
     for (let i = previous.frameCount - 1; i >= 0; i--) await Plotly.deleteFrames(graph, [i]);
     await Plotly.addFrames(graph, figure.frames || []);
   }
@@ -109,9 +111,10 @@ async function updateInPlace(Plotly, graph, figure, changes, previous) {
   const traces = [];
   for (let k = changes.firstTrace; k < figure.data.length; k++) traces.push(k);
   if (traces.length) {
-    const data = traces.map((k) =>
-      Object.fromEntries([...IN_PLACE_TRACE_KEYS].filter((key) => key in figure.data[k]).map((key) => [key, figure.data[k][key]])),
-    );
+    const data = traces.map((k) => {
+      const keys = [...IN_PLACE_TRACE_KEYS].filter((key) => key in figure.data[k]);
+      return Object.fromEntries(keys.map((key) => [key, figure.data[k][key]]));
+    });
     await Plotly.animate(
       graph,
       { data, traces },
@@ -123,7 +126,8 @@ async function updateInPlace(Plotly, graph, figure, changes, previous) {
   for (const i of changes.sliderSteps) relayout[`sliders[${i}].steps`] = figure.layout.sliders[i].steps;
   (figure.layout.sliders || []).forEach((slider, i) => {
     // Plotly.react puts the scrubber back at the figure's own step, wherever the user had moved it.
-    if (graph._fullLayout.sliders[i].active !== (slider.active || 0)) relayout[`sliders[${i}].active`] = slider.active || 0;
+    const active = slider.active || 0;
+    if (graph._fullLayout.sliders[i].active !== active) relayout[`sliders[${i}].active`] = active;
   });
   if (Object.keys(relayout).length) await Plotly.relayout(graph, relayout);
 }
@@ -194,11 +198,14 @@ export default function (component) {
       }
     }
     if (!changes) {
-      await Plotly.react(holder.graph, { data: figure.data, layout: figure.layout, frames: figure.frames || [], config });
+      const { data: traces, layout, frames = [] } = figure;
+      await Plotly.react(holder.graph, { data: traces, layout, frames, config });
     }
     holder.record = record;
     holder.drawnText = payloadText;
-    if (update === holder.update) performance.mark(`${markName}:drawn`, { detail: { inPlace: Boolean(changes) } });
+    if (update === holder.update) {
+      performance.mark(`${markName}:drawn`, { detail: { inPlace: Boolean(changes) } });
+    }
     showError(holder, "");
     if (data.clickable && !holder.clickBound && holder.graph.on) {
       holder.clickBound = true;
@@ -215,5 +222,7 @@ export default function (component) {
     return true;
   };
   // One draw at a time, so an update never starts on a half-drawn figure.
-  enqueueDraw(draw).catch((error) => showError(holder, `The figure could not be drawn: ${error && error.message}`));
+  enqueueDraw(draw).catch((error) =>
+    showError(holder, `The figure could not be drawn: ${error && error.message}`),
+  );
 }
