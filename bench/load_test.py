@@ -58,27 +58,34 @@ if TYPE_CHECKING:
 
 # Times, in the page's own clock, each key press to the next redraw of any plotly figure on the page:
 # what a student experiences. st.plotly_chart may replace its div, so new divs are watched as they appear.
-# Waiting is event-driven (a promise resolved by plotly's afterplot event), not polling: with 30 pages in
-# one browser on 2 cores, the measurement must not load the machine it measures.
+# A live figure updated in place (ui/live_plotly.js) may redraw without plotly's afterplot event, so its
+# own "live-plotly:<name>:drawn" performance mark counts too.
+# Waiting is event-driven (a promise resolved by those events), not polling: with 30 pages in one browser
+# on 2 cores, the measurement must not load the machine it measures.
 REDRAW_TIMER_JS = """
 () => {
     if (window.__redrawTimer !== undefined) return;
     const timer = {lastKeyDown: 0, waiters: []};
     window.__redrawTimer = timer;
     document.addEventListener("keydown", () => { timer.lastKeyDown = performance.now(); }, true);
-    const onRedraw = () => {
-        const elapsed = performance.now() - timer.lastKeyDown;
-        for (const resolve of timer.waiters.splice(0)) resolve(elapsed);
+    const onRedraw = (at = performance.now()) => {
+        if (at < timer.lastKeyDown) return;  // drawn before the key press: not this move's redraw
+        for (const resolve of timer.waiters.splice(0)) resolve(at - timer.lastKeyDown);
     };
     const watch = () => {
         for (const graph of document.querySelectorAll(".js-plotly-plot")) {
             if (graph.__watchedForRedraws || typeof graph.on !== "function") continue;
             graph.__watchedForRedraws = true;
-            graph.on("plotly_afterplot", onRedraw);
+            graph.on("plotly_afterplot", () => onRedraw());
         }
     };
     watch();
     new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
+    new PerformanceObserver((marks) => {
+        for (const mark of marks.getEntries()) {
+            if (/^live-plotly:.*:drawn$/.test(mark.name)) onRedraw(mark.startTime);
+        }
+    }).observe({type: "mark"});
 }
 """
 # Arms the timer before the key press; the promise gives milliseconds from the press to the next redraw.
