@@ -108,8 +108,7 @@ def view_controls() -> None:
 
 def chosen_view() -> tuple[str, float]:
     """The view ("map" or "3d") and the tolerance the view controls hold (read again on a body rerun)."""
-    view = st.session_state.get(state.VIEW) or "map"
-    return view, float(st.session_state.get(state.TOLERANCE, state.DEFAULTS[state.TOLERANCE]))
+    return state.get(state.VIEW) or "map", float(state.get(state.TOLERANCE))
 
 
 def results_table(side: SidebarState, results: list[RunResult], tolerance: float) -> None:
