@@ -4,7 +4,8 @@ A Streamlit rerun resends every element of the page, and the browser re-renders 
 playground, most of them sidebar widgets) before the figures can update. So each run's editor, the shared
 controls (steps, start, noise) and the page body are fragments with fixed keys, and a control's callback
 reruns only its own section and the body: on the playground a slider move resends 30–40 elements instead of
-all ~87 (README, Benchmarks, has the figures).
+all ~87 (README, Benchmarks, has the figures). A control whose section looks the same after it moves (Steps,
+the start, the seed) reruns the body alone.
 
 A page takes part by drawing its body with `page_body` (the playground and the denominators page do). On
 a page that does not, the callbacks rerun the whole page, as a plain control does. A callback in a body
@@ -37,13 +38,22 @@ def current_page() -> str | None:
     return getattr(context, "page_script_hash", None) if context is not None else None
 
 
-def rerun_section(section: str) -> None:
-    """Widget callback: rerun `section` and the page body, or the whole page when it has no body section."""
+def rerun_section(section: str | None) -> None:
+    """Widget callback: rerun `section` and the page body, or the whole page when it has no body section.
+
+    With `section` None, the body alone: for a control whose own section looks the same after it moves
+    (the browser already shows the control's new value), which spares resending and redrawing that section.
+    """
     if st.session_state.get(BODY_SECTION_PAGE) == current_page():
         # A section not drawn since the last full run is refused: then the whole page is redrawn.
         with contextlib.suppress(StreamlitAPIException):
-            st.rerun([section, BODY_SECTION])
+            st.rerun([BODY_SECTION] if section is None else [section, BODY_SECTION])
     st.rerun()
+
+
+def rerun_body() -> None:
+    """Widget callback: rerun the page body alone (see `rerun_section`)."""
+    rerun_section(None)
 
 
 def section(draw: Callable[[], None], key: str) -> Callable[[], None]:

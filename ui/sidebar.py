@@ -20,7 +20,7 @@ from ui.memory import freeze_after_full_collections
 from ui.presets import PRESETS, Preset
 from ui.run_settings import CHOICES, FIELD_NAMES, FIELDS_USED, RunSettings, defaults_for, family_of
 from ui.runs import RunRequest, current_runs
-from ui.sections import SHARED_SECTION, current_page, rerun_section, run_section, section
+from ui.sections import SHARED_SECTION, current_page, rerun_body, rerun_section, run_section, section
 from ui.surface_choice import SurfaceChoice, resolve_current_surface
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -373,8 +373,7 @@ def shared_controls() -> None:
         step=10,
         key=state.STEPS,
         bind="query-params",
-        on_change=rerun_section,
-        args=(SHARED_SECTION,),
+        on_change=rerun_body,  # the section looks the same after a move
         help=f"At most {limits.MAX_STEPS:,} steps per run.",
     )
     left, right = st.columns(2)
@@ -388,8 +387,7 @@ def shared_controls() -> None:
             format="%.3f",
             key=key,
             bind="query-params",
-            on_change=rerun_section,
-            args=(SHARED_SECTION,),
+            on_change=rerun_body,
         )
     st.caption("…or click the map to start there.")
     st.slider(
@@ -400,7 +398,7 @@ def shared_controls() -> None:
         step=0.05,
         key=state.NOISE,
         bind="query-params",
-        on_change=rerun_section,
+        on_change=rerun_section,  # the seed's entry shows only while σ > 0
         args=(SHARED_SECTION,),
         help="Adds N(0, σ²) to each gradient component: the same noise for every run.",
     )
@@ -412,8 +410,7 @@ def shared_controls() -> None:
             value=state.DEFAULTS[state.SEED],
             key=state.SEED,
             bind="query-params",
-            on_change=rerun_section,
-            args=(SHARED_SECTION,),
+            on_change=rerun_body,
         )
 
 

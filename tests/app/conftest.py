@@ -26,7 +26,8 @@ def new_app(query_params: dict[str, str] | None = None) -> AppTest:
 def whole_page(at: AppTest) -> AppTest:
     """Run once more with nothing changed, so `at` holds the whole page again.
 
-    A run's or a shared control reruns only its own sidebar section and the page body (ui/sections.py).
+    A run's or a shared control reruns only its own sidebar section and the page body, or the body alone
+    (ui/sections.py).
     The browser keeps every other element on screen, but AppTest keeps only the elements of its last run;
     a run with no change draws the whole page from the same session state.
     """

@@ -99,7 +99,7 @@ def test_denominators_scrubber_drives_every_figure_and_comes_from_the_link():
 
 def test_denominators_redraws_only_the_moved_section_and_its_body():
     at = open_page("denominators")
-    at.slider(key="steps").set_value(150).run()  # a shared control: its section and the body rerun
+    at.slider(key="steps").set_value(150).run()  # a shared control whose section looks the same: the body
     assert not at.exception
     assert not at.get("page_link") and not at.get("popover")  # no navigation, no run editors
     assert at.title[0].value == "Inside the denominators"

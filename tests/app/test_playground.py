@@ -233,11 +233,19 @@ def test_a_run_control_redraws_only_its_run_and_the_body(app):
     assert len(app.get("page_link")) >= 1 and len(run_titles(app)) == 3
 
 
-def test_a_shared_control_redraws_only_the_shared_controls_and_the_body(app):
+def test_a_shared_control_redraws_the_body_and_its_own_section_only_where_that_can_change(app):
+    # Steps: its section looks the same after the move (the browser shows the new value), the body alone.
     app.slider(key=state.STEPS).set_value(700).run()
     no_failure(app)
     assert not app.get("page_link") and not run_titles(app)
-    assert {n.key for n in app.number_input} == {state.START_X, state.START_Y}
+    assert not app.slider and not app.number_input, "the shared controls were resent"
+    assert len(decode(path_traces(map_figure(app))[0]["x"])) == 701
+    # Noise: its section changes (the seed's entry appears), so the shared controls are redrawn with the body.
+    whole_page(app)
+    app.slider(key=state.NOISE).set_value(0.3).run()
+    no_failure(app)
+    assert not app.get("page_link") and not run_titles(app)
+    assert {n.key for n in app.number_input} == {state.START_X, state.START_Y, state.SEED}
     assert len(decode(path_traces(map_figure(app))[0]["x"])) == 701
 
 
@@ -245,7 +253,7 @@ def test_a_shared_link_restores_the_same_view():
     at = new_app().run()
     at.selectbox(key=state.SURFACE).set_value("rosenbrock").run()
     whole_page(at.number_input(key=state.run_key(1, "lr")).set_value(0.02).run())
-    at.slider(key=state.STEPS).set_value(800).run()
+    whole_page(at.slider(key=state.STEPS).set_value(800).run())  # reruns the body alone
     at.slider(key=state.NOISE).set_value(0.3).run()
     no_failure(at)
     # The link the browser shows for that view (bound widgets write their URL parameter; a selectbox
@@ -366,7 +374,7 @@ def test_results_table_says_what_stopped_a_run():
 def test_leaving_the_domain_is_labelled(app):
     app.selectbox(key=state.SURFACE).set_value(state.CUSTOM).run()
     app.text_input(key=state.EXPRESSION).set_value("log(x) + y**2").run()
-    app.number_input(key=state.START_X).set_value(0.5).run()
+    whole_page(app.number_input(key=state.START_X).set_value(0.5).run())  # reruns the body alone
     whole_page(app.number_input(key=state.START_Y).set_value(0.5).run())
     app.number_input(key=state.run_key(0, "lr")).set_value(
         1.0
