@@ -21,6 +21,12 @@ run (default 600 s) after which it stops by itself and reports what it has.
 
 With --slider "", each session moves the first slider in the page's main area. The target of the issue:
 no errors, no cross-talk, p95 under 3 s on the 2-core development machine.
+
+With --floor, the same class is served bench/floor_page.py instead of the app: one slider, one small
+figure, no numerics. Its figures are what the harness, Streamlit and the 30 browsers cost here by
+themselves, the floor under any page of the app.
+
+    python -m bench.load_test --floor
 """
 
 from __future__ import annotations
@@ -42,8 +48,10 @@ from tests.e2e.helpers import (
     ARTIFACTS_DIR,
     CHROMIUM_ARGS,
     DRAWN_FIGURE_SELECTOR,
+    ENTRY_POINT,
     EXCEPTION_SELECTOR,
     FIGURE_STATE_JS,
+    REPO_ROOT,
     STATUS_WIDGET_SELECTOR,
     VIEWPORT,
     chromium_path,
@@ -55,6 +63,8 @@ from tests.e2e.helpers import (
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Locator, Page
+
+FLOOR_PAGE = Path(__file__).with_name("floor_page.py")
 
 # Times, in the page's own clock, each key press to the next redraw of any plotly figure on the page:
 # what a student experiences. st.plotly_chart may replace its div, so new divs are watched as they appear.
@@ -348,7 +358,8 @@ async def load_test(options: argparse.Namespace) -> int:
     from playwright.async_api import async_playwright
 
     results = [SessionResult(index) for index in range(options.sessions)]
-    with serve_app(ARTIFACTS_DIR / "load_test_server.log") as (base_url, server):
+    entry_point = FLOOR_PAGE if options.floor else ENTRY_POINT
+    with serve_app(ARTIFACTS_DIR / "load_test_server.log", entry_point=entry_point) as (base_url, server):
         # The server is started first, so lowering this process's priority now lowers only what it
         # starts from here on: Playwright's driver, every Chromium process and this harness.
         if options.client_nice:
@@ -389,7 +400,8 @@ async def load_test(options: argparse.Namespace) -> int:
     errors += cross_talk(results)
 
     print(
-        f"page /{options.page}  sessions {options.sessions}  moves each {options.moves}"
+        f"{entry_point.relative_to(REPO_ROOT)}  page /{options.page}"
+        f"  sessions {options.sessions}  moves each {options.moves}"
         f"  browsers {options.browsers} (nice {options.client_nice})  wall {wall_s:.1f} s"
         f"  server CPU {server_cpu_s:.1f} s"
     )
@@ -431,7 +443,14 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
         help="run the browsers (and this harness) at this lower CPU priority than the server, 0-19: "
         "in a class each browser runs on its own laptop, here all 30 share the server's two cores",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="serve bench/floor_page.py (one slider, one small figure) instead of the app: the floor",
+    )
     options = parser.parse_args(argv)
+    if options.floor and (options.page or options.slider != "Steps"):
+        parser.error("--floor serves one page with one slider, Steps: leave --page and --slider out")
     if not 1 <= options.sessions <= 60 or not 1 <= options.moves <= 20 or not 1 <= options.browsers <= 8:
         parser.error("keep --sessions within 1-60, --moves within 1-20 and --browsers within 1-8")
     if not 0 <= options.client_nice <= 19:

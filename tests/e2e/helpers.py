@@ -96,8 +96,9 @@ def free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def streamlit_command(port: int) -> list[str]:
-    """The command `make run` uses (`.venv/bin/streamlit run app.py`), with this interpreter and a test port.
+def streamlit_command(port: int, entry_point: Path = ENTRY_POINT) -> list[str]:
+    """The command `make run` uses (`.venv/bin/streamlit run app.py`), with this interpreter and a test port
+    (and another script than app.py where `entry_point` says so: the load test's reference page).
 
     `sys.executable -m streamlit` is the same installation as the venv's `streamlit` script; the server
     binds to loopback only so a test run never exposes the app to the network.
@@ -107,7 +108,7 @@ def streamlit_command(port: int) -> list[str]:
         "-m",
         "streamlit",
         "run",
-        str(ENTRY_POINT.relative_to(REPO_ROOT)),
+        str(entry_point.relative_to(REPO_ROOT)),
         "--server.port",
         str(port),
         "--server.address",
@@ -149,7 +150,7 @@ def stop_process(process: subprocess.Popen[bytes], grace_s: float = 10.0) -> Non
 
 @contextlib.contextmanager
 def serve_app(
-    log_path: Path | None = None, startup_timeout_s: float = 90.0
+    log_path: Path | None = None, startup_timeout_s: float = 90.0, entry_point: Path = ENTRY_POINT
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Serve the app on a free loopback port for the duration of the block; yields (base URL, process).
 
@@ -162,7 +163,7 @@ def serve_app(
     base_url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            streamlit_command(port),
+            streamlit_command(port, entry_point),
             cwd=REPO_ROOT,
             stdin=subprocess.DEVNULL,
             stdout=log,
