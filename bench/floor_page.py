@@ -1,9 +1,9 @@
 """The load test's floor: the cheapest page on which a slider redraws a chart (`load_test --floor`).
 
 One "Steps" slider in the sidebar and one small live figure (ui/live_plotly, the playground's own
-component, updated in place), no numerics. What a class of 30 measures against this page is what the
-harness, Streamlit and 30 Chromium pages cost on this machine by themselves; the playground cannot do
-better than that.
+component, updated in place), no numerics, and the app's cheap garbage collection (ui/memory.py). What a
+class of 30 measures against this page is what the harness, Streamlit and 30 Chromium pages cost on this
+machine by themselves; the playground cannot do better than that.
 """
 
 import streamlit as st
@@ -11,6 +11,9 @@ import streamlit as st
 st.set_page_config(page_title="Optimizer Lab: load-test floor", layout="wide")
 
 from ui.live_plotly import live_plotly_chart  # noqa: E402  (set_page_config must come first)
+from ui.memory import freeze_after_full_collections  # noqa: E402
+
+freeze_after_full_collections()
 
 with st.sidebar:
     steps = st.slider("Steps", 10, 5000, 500, step=10, key="steps")
