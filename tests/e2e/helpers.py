@@ -98,7 +98,7 @@ def free_loopback_port() -> int:
 
 def streamlit_command(port: int, entry_point: Path = ENTRY_POINT) -> list[str]:
     """The command `make run` uses (`.venv/bin/streamlit run app.py`), with this interpreter and a test port
-    (and another script than app.py where `entry_point` says so: the load test's reference page).
+    (or another script where `entry_point` says so: the load test's floor page, bench/floor_page.py).
 
     `sys.executable -m streamlit` is the same installation as the venv's `streamlit` script; the server
     binds to loopback only so a test run never exposes the app to the network.
