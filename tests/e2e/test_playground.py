@@ -210,13 +210,17 @@ def test_a_shared_link_opens_the_same_view(page: Page, base_url: str) -> None:
     other.close()
 
 
-def test_csv_export_downloads_every_step(page: Page, base_url: str) -> None:
+def test_csv_export_downloads_every_step_of_the_runs_on_screen(page: Page, base_url: str) -> None:
     open_playground(page, base_url)
+    # A Steps move reruns the page body alone: the export must follow it.
+    page.get_by_role("slider", name="Steps").focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_app_idle(page)
     with page.expect_download() as download_info:
         page.get_by_text("Trajectories and per-step states (CSV)").click()
     lines = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("run,optimizer,step,x,y,loss,grad_x,grad_y")
-    assert len(lines) == 1 + 3 * 501
+    assert len(lines) == 1 + 3 * 511
     assert_no_exception(page)
 
 
