@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 
 import streamlit as st
@@ -122,22 +121,15 @@ def results_table(side: SidebarState, results: list[RunResult], tolerance: float
 
 
 def exports(side: SidebarState, results: list[RunResult]) -> None:
-    """The downloads of the runs on screen, generated when clicked.
-
-    Their keys name the runs. After a section rerun, Streamlit's frontend kept the file id a button with an
-    unchanged key was first drawn with, so the CSV held the runs from before the move (tests/e2e); a new
-    key is a new button. They hold no state, so nothing is lost when the key changes.
-    """
     left, right = st.columns(2)
     name = side.surface_id.replace(":", "_")[:40] if not side.surface_id.startswith("custom") else "custom"
-    runs_key = hashlib.sha256(repr((side.surface_id, side.runs)).encode()).hexdigest()[:16]
     left.download_button(
         "⬇ Trajectories and per-step states (CSV)",
         data=lambda: trajectories_csv(results),
         file_name=f"optimizer-lab-{name}.csv",
         mime="text/csv",
         on_click="ignore",
-        key=f"export_csv_{runs_key}",
+        key="export_csv",
     )
     right.download_button(
         "⬇ Animated figure (HTML, plays offline)",
@@ -145,7 +137,7 @@ def exports(side: SidebarState, results: list[RunResult]) -> None:
         file_name=f"optimizer-lab-{name}.html",
         mime="text/html",
         on_click="ignore",
-        key=f"export_html_{runs_key}",
+        key="export_html",
     )
 
 

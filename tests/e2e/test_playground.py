@@ -213,8 +213,10 @@ def test_a_shared_link_opens_the_same_view(page: Page, base_url: str) -> None:
 def test_csv_export_downloads_every_step_of_the_runs_on_screen(page: Page, base_url: str) -> None:
     open_playground(page, base_url)
     # A Steps move reruns the page body alone: the export must follow it.
-    page.get_by_role("slider", name="Steps").focus()
-    page.keyboard.press("ArrowRight")
+    before = figure_fingerprint(page)
+    page.locator("[data-testid=stSlider] input[aria-label='Steps']").focus()
+    page.keyboard.press("ArrowRight")  # 500 -> 510 steps
+    wait_for_figure_change(page, before)  # the rerun has reached the page (idle alone could precede it)
     wait_for_app_idle(page)
     with page.expect_download() as download_info:
         page.get_by_text("Trajectories and per-step states (CSV)").click()
