@@ -42,6 +42,8 @@ def timed_run(at) -> float:
 def bench_rerun(repeats: int) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from ui.log_stops import LR_STOPS
+
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300).run()
     assert not at.exception, at.exception
     unchanged = [timed_run(at) for _ in range(repeats)]
@@ -49,6 +51,12 @@ def bench_rerun(repeats: int) -> None:
     for i in range(repeats):  # each a new value: a cache miss; reruns run 2's editor and the body
         at.number_input(key="r1_lr").set_value(0.011 + 0.001 * i)
         lr_moves.append(timed_run(at))
+    at.run()
+    lr_stop_moves = []
+    for i in range(repeats):  # one key press right, then back: the run is ready (ui/runs.LR_REACH)
+        stop = LR_STOPS[LR_STOPS.index(0.05) + (i + 1) % 2]
+        at.select_slider(key="r1_lrstop").set_value(stop)
+        lr_stop_moves.append(timed_run(at))
     at.run()  # the whole page again: AppTest keeps only the last run's elements (tests/app/conftest.py)
     steps_moves = []
     for i in range(repeats):  # reruns the body alone
@@ -58,7 +66,8 @@ def bench_rerun(repeats: int) -> None:
     print(f"1. rerun after a change, default setup (3 optimizers × 500 steps), median ms over {repeats}")
     print(f"   (wall time of AppTest runs, its own overhead included; load {load_average()})")
     print(f"   nothing changed (whole page)                  {statistics.median(unchanged):7.1f} ms")
-    print(f"   one run's lr moved (1 new run; its section)    {statistics.median(lr_moves):7.1f} ms")
+    print(f"   one run's lr typed (1 new run; its section)    {statistics.median(lr_moves):7.1f} ms")
+    print(f"   one run's lr slider, one stop (run ready)      {statistics.median(lr_stop_moves):7.1f} ms")
     print(f"   Steps moved (3 new runs; the body alone)       {statistics.median(steps_moves):7.1f} ms")
 
 

@@ -1,18 +1,22 @@
 """The current list of runs: settings from the sidebar, their fixed style, and cached trajectories.
 
 A run is computed once per (surface, relevant settings, start, steps, noise, seed) and kept in a
-bounded cache, so moving one run's slider recomputes that run only.
+bounded cache, so moving one run's slider recomputes that run only; a run computed afresh brings the
+runs its lr slider reaches in a few key presses with it (`LR_REACH`), so those moves recompute nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
 from ui import limits, state
+from ui.log_stops import LR_STOPS, stops_around
 from ui.run_settings import CHOICES, RunSettings, family_of, from_relevant
 from viz.colors import run_styles
 from viz.runs import RunPicture
@@ -81,6 +85,17 @@ def _trajectory(
     return _bucket_run(surface_id, relevant, start, step_bucket(steps), noise, seed).first_steps(steps)
 
 
+# A key press moves a run's lr slider one 1-2-5 stop. The engine's cost per step is Python's, not the
+# arithmetic's: a batch of 7 learning rates takes about as long as one run (~30 ms for 500 steps here).
+# So a run computed afresh without noise is computed together with the runs its slider reaches in up to
+# LR_REACH presses either way; they wait in `_prefetched` until asked for. The arithmetic is
+# elementwise, so each is exactly the run computed alone (tests/unit/test_runs.py checks every digit).
+# With noise each run of a batch would draw other numbers, so noisy runs are computed one at a time.
+LR_REACH = 3
+_prefetched: OrderedDict[tuple[Any, ...], Any] = OrderedDict()  # bucket-run arguments -> Trajectory
+_prefetched_lock = threading.Lock()  # sessions run their scripts in threads of one process
+
+
 @st.cache_resource(max_entries=limits.RUN_CACHE_ENTRIES, show_spinner=False)
 def _bucket_run(
     surface_id: str,
@@ -90,11 +105,50 @@ def _bucket_run(
     noise: float,
     seed: int | None,
 ) -> Any:
+    with _prefetched_lock:
+        ready = _prefetched.pop((surface_id, relevant, start, steps, noise, seed), None)
+    if ready is not None:
+        return ready
+    settings = from_relevant(relevant)
+    around = stops_around(settings.lr, LR_STOPS, LR_REACH) if noise == 0 else []
+    if not around:
+        return _engine_run(surface_id, settings.to_optimizer(), start, steps, noise, seed)
+    learning_rates = [settings.lr, *around]
+    batched = replace(settings, lr=np.array(learning_rates)).to_optimizer()
+    try:
+        batch = _engine_run(surface_id, batched, start, steps, noise, seed)
+    except (ValueError, ArithmeticError):  # let the run alone say what is wrong with it
+        return _engine_run(surface_id, settings.to_optimizer(), start, steps, noise, seed)
+    runs = [_one_of(batch, index, replace(settings, lr=lr)) for index, lr in enumerate(learning_rates)]
+    with _prefetched_lock:
+        for lr, trajectory in zip(around, runs[1:], strict=True):
+            key = (surface_id, replace(settings, lr=lr).relevant(), start, steps, noise, seed)
+            _prefetched[key] = trajectory
+        while len(_prefetched) > limits.RUN_CACHE_ENTRIES:
+            _prefetched.popitem(last=False)  # the oldest first
+    return runs[0]
+
+
+def _engine_run(
+    surface_id: str, optimizer: Any, start: tuple[float, float], steps: int, noise: float, seed: int | None
+) -> Any:
     from optim_core import run
     from ui.surface_choice import surface_for
 
-    optimizer = from_relevant(relevant).to_optimizer()
     return run(surface_for(surface_id), optimizer, start=start, steps=steps, noise=noise, seed=seed)
+
+
+def _one_of(batch: Any, index: int, settings: RunSettings) -> Any:
+    """Run `index` of a batch over learning rates, as the run of `settings` alone: its own optimizer
+    spec, and its points in arrays of their own (a batch's columns are strided views)."""
+    one = batch.run(index)
+    return replace(
+        one,
+        optimizer=settings.to_optimizer(),
+        xy=np.ascontiguousarray(one.xy),
+        loss=np.ascontiguousarray(one.loss),
+        grad=np.ascontiguousarray(one.grad),
+    )
 
 
 def compute(surface_id: str, request: RunRequest) -> RunResult:

@@ -8,7 +8,6 @@ bound to the URL, so any link restores the same view on any page.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import limits, state
+from ui.log_stops import EPS_STOPS, LR_STOPS, nearest_stop
 from ui.memory import freeze_after_full_collections
 from ui.presets import PRESETS, Preset
 from ui.run_settings import CHOICES, FIELD_NAMES, FIELDS_USED, RunSettings, defaults_for, family_of
@@ -63,26 +63,7 @@ class SidebarState:
 
 
 # -- log-scale choices ------------------------------------------------------------------------------
-def _one_two_five(low: float, high: float) -> list[float]:
-    values = []
-    for exponent in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
-        for mantissa in (1, 2, 5):
-            value = float(f"{mantissa}e{exponent}")
-            if low <= value <= high:
-                values.append(value)
-    return values
-
-
-LR_STOPS = _one_two_five(limits.LR_MIN, limits.LR_MAX)
-EPS_STOPS = [float(f"1e{e}") for e in range(-20, 1)]
 EPS_OPTIONS = [state.eps_text(value) for value in EPS_STOPS]
-
-
-def nearest_stop(value: float, stops: list[float]) -> float:
-    """The stop closest to `value` on a log scale."""
-    if not value > 0:
-        return stops[0]
-    return min(stops, key=lambda stop: abs(math.log10(stop) - math.log10(value)))
 
 
 # -- callbacks (run before the script, so they may write widget values) ------------------------------

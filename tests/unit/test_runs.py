@@ -1,0 +1,106 @@
+"""ui/runs.py: a run computed afresh brings the runs its lr slider reaches, each exactly the run alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from optim_core import run
+from surfaces import get_surface
+from ui import runs
+from ui.log_stops import LR_STOPS, nearest_stop, stops_around
+from ui.run_settings import RunSettings, with_lr
+from ui.runs import LR_REACH, RunRequest, compute
+
+START = (1.0, 1.5)
+QUANTITIES = ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size")
+
+
+@pytest.fixture
+def engine_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Empty run caches, and the optimizer spec of every engine run ui.runs starts from here on."""
+    runs._bucket_run.clear()
+    runs._trajectory.clear()
+    runs._prefetched.clear()
+    calls: list[object] = []
+    engine_run = runs._engine_run
+
+    def counted(surface_id, optimizer, *arguments):
+        calls.append(optimizer)
+        return engine_run(surface_id, optimizer, *arguments)
+
+    monkeypatch.setattr(runs, "_engine_run", counted)
+    yield calls
+    runs._bucket_run.clear()
+    runs._trajectory.clear()
+    runs._prefetched.clear()
+
+
+def request(settings: RunSettings, steps: int = 200, noise: float = 0.0, seed: int = 0) -> RunRequest:
+    return RunRequest(0, settings, START, steps, noise, seed, "#0072B2", "solid")
+
+
+def assert_same_run(shown, alone) -> None:
+    for name in QUANTITIES:
+        assert np.array_equal(getattr(shown, name), getattr(alone, name), equal_nan=True), name
+    assert shown.diverged_at == alone.diverged_at and shown.stop_reason == alone.stop_reason
+    assert shown.optimizer == alone.optimizer and not shown.batched
+
+
+def test_stops_around_are_what_key_presses_reach_from_the_slider_shown() -> None:
+    assert stops_around(0.05, LR_STOPS, 2) == [0.02, 0.1, 0.01, 0.2]
+    # A typed lr between stops: the slider shows the nearest stop, and moves from there.
+    assert nearest_stop(0.013, LR_STOPS) == 0.01
+    assert stops_around(0.013, LR_STOPS, 1) == [0.01, 0.005, 0.02]
+    assert stops_around(LR_STOPS[0], LR_STOPS, 2) == LR_STOPS[1:3]
+    assert stops_around(LR_STOPS[-1], LR_STOPS, 1) == [LR_STOPS[-2]]
+
+
+def test_moving_the_lr_slider_finds_its_runs_computed_with_the_first(engine_calls) -> None:
+    first = compute("beale", request(with_lr("adam", 0.05)))
+    assert first.trajectory is not None and len(engine_calls) == 1
+    assert np.array_equal(engine_calls[0].lr, [0.05, *stops_around(0.05, LR_STOPS, LR_REACH)])
+    for lr in (0.1, 0.2, 0.5, 0.02, 0.01, 0.005):  # up to LR_REACH key presses either way
+        assert compute("beale", request(with_lr("adam", lr))).trajectory is not None
+    assert len(engine_calls) == 1
+    compute("beale", request(with_lr("adam", 1.0)))  # four presses away: a run of its own (and its reach)
+    assert len(engine_calls) == 2
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        with_lr("sgd", 0.01),
+        with_lr("momentum", 0.01, nesterov=True),
+        with_lr("adam", 0.05, amsgrad=True),
+        with_lr("adabelief", 0.05),
+        with_lr("adabelief", 0.05, rectify=True, amsgrad=True),
+        with_lr("rmsprop", 0.01, centered=True, momentum=0.5),
+        with_lr("adagrad", 0.5),
+    ],
+    ids=lambda settings: "-".join(str(v) for v in settings.relevant()),
+)
+def test_every_run_of_the_batch_is_the_run_computed_alone_to_the_last_digit(engine_calls, settings) -> None:
+    surface = get_surface("beale")
+    learning_rates = [settings.lr, *stops_around(settings.lr, LR_STOPS, LR_REACH)]
+    stopped = 0
+    for lr in learning_rates:  # the first computes the batch, the others come from it
+        one = replace(settings, lr=lr)
+        shown = compute("beale", request(one)).trajectory
+        alone = run(surface, one.to_optimizer(), START, 200)
+        assert_same_run(shown, alone)
+        stopped += alone.diverged_at is not None
+    assert len(engine_calls) == 1
+    if settings.choice in ("sgd", "momentum"):
+        assert stopped > 0  # the batch held runs that diverged next to runs that did not
+
+
+def test_noisy_runs_are_computed_one_at_a_time(engine_calls) -> None:
+    surface = get_surface("beale")
+    for lr in (0.05, 0.1):
+        shown = compute("beale", request(with_lr("adam", lr), noise=0.5, seed=7)).trajectory
+        alone = run(surface, with_lr("adam", lr).to_optimizer(), START, 200, noise=0.5, seed=7)
+        assert_same_run(shown, alone)
+    assert [float(spec.lr) for spec in engine_calls] == [0.05, 0.1]
