@@ -132,6 +132,63 @@ async function updateInPlace(Plotly, graph, figure, changes, previous) {
   if (Object.keys(relayout).length) await Plotly.relayout(graph, relayout);
 }
 
+// A step scrubber drawn under the graph (ui/live_plotly.py, `scrubber`): an HTML range input that shows
+// and drives the animation's frames as plotly's own scrubber does, but whose labels change with the page's
+// DOM alone. plotly redraws its whole scrubber, measuring every label, whenever the steps change, and a
+// move of Steps changes them all (20–45 ms of each such move in the page, bench/bench_playground.py).
+const STILL = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
+
+function showStep(scrubber, index) {
+  scrubber.input.value = String(index);
+  scrubber.label.textContent = scrubber.spec.prefix + scrubber.spec.labels[index];
+}
+
+function scrubberOf(holder) {
+  if (!holder.scrubber) {
+    const root = document.createElement("div");
+    root.className = "live-scrubber";
+    const input = document.createElement("input");
+    input.type = "range";
+    input.min = "0";
+    input.step = "1";
+    input.setAttribute("aria-label", "Step of the animation");
+    const label = document.createElement("output");
+    root.append(input, label);
+    holder.graph.after(root);
+    const scrubber = (holder.scrubber = { root, input, label, spec: null });
+    input.addEventListener("input", () => {
+      const index = Number(input.value);
+      const name = scrubber.spec && scrubber.spec.frames[index];
+      if (name === undefined || !window.Plotly) return;
+      showStep(scrubber, index);
+      window.Plotly.animate(holder.graph, [name], STILL);
+    });
+  }
+  return holder.scrubber;
+}
+
+// After every draw: the scrubber's steps for the figure drawn, at its first frame (like Plotly.react, an
+// update shows the figure's own data, frame 0's, wherever playback or the user had left the heads).
+function updateScrubber(holder, spec) {
+  if (!spec) {
+    if (holder.scrubber) holder.scrubber.root.style.display = "none";
+    return;
+  }
+  const scrubber = scrubberOf(holder);
+  scrubber.root.style.display = "";
+  scrubber.spec = spec;
+  scrubber.input.max = String(spec.frames.length - 1);
+  showStep(scrubber, 0);
+  if (!holder.followsFrames && holder.graph.on) {
+    holder.followsFrames = true; // playback moves the scrubber along, frame by frame
+    holder.graph.on("plotly_animatingframe", (event) => {
+      const shown = holder.scrubber;
+      const index = shown && shown.spec ? shown.spec.frames.indexOf(event && event.name) : -1;
+      if (index >= 0) showStep(shown, index);
+    });
+  }
+}
+
 const decoder = new TextDecoder();
 
 // Every live figure of the page draws in one queue, in the order Streamlit hands them over (the
@@ -153,7 +210,8 @@ function enqueueDraw(draw) {
 
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
-  // ui/live_plotly.py sends one JSON document as bytes: {name, figure, config, clickable, plotly_url}.
+  // ui/live_plotly.py sends one JSON document as bytes: {name, figure, config, clickable, plotly_url,
+  // scrubber}.
   const payloadText = decoder.decode(component.data);
   const data = JSON.parse(payloadText);
   let holder = parentElement.__liveFigure;
@@ -203,6 +261,7 @@ export default function (component) {
     }
     holder.record = record;
     holder.drawnText = payloadText;
+    updateScrubber(holder, data.scrubber || null);
     if (update === holder.update) {
       performance.mark(`${markName}:drawn`, { detail: { inPlace: Boolean(changes) } });
     }

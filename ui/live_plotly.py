@@ -8,8 +8,10 @@ ui/live_plotly.js, no build step) that keeps one graph div per key and hands eac
 updated in place when only its traces' points, names or hover texts, its frames or its scrubber's steps
 changed: just those traces, then the legend or the scrubber, are redrawn (the browser test checks that
 the result is exactly a fresh draw of the new figure). The page's live figures draw one after the other,
-each after the browser painted the one before, so the map shows before the curves are redrawn. Frames,
-play/pause/speed buttons and the scrubber are plotly's own and run client-side, as in the exported HTML.
+each after the browser painted the one before, so the map shows before the curves are redrawn. Frames
+and the play/pause/speed buttons are plotly's own and run client-side, as in the exported HTML; the map's
+step scrubber is a range input the component draws under it (`scrubber`), which follows and drives the
+frames as plotly's does, and takes a move of Steps (new labels) without redrawing the figure.
 
 plotly.js is the basic bundle of the plotly package's own plotly.js version, vendored in
 ui/static/plotly/ (1.2 MB with scatter, the one trace type these figures use; the bigger bundles took
@@ -38,7 +40,14 @@ ELEMENT_TYPE = "bidi_component"  # how AppTest lists these elements: at.get(ELEM
 _render = st.components.v2.component(
     COMPONENT_NAME,
     js=(Path(__file__).with_name("live_plotly.js")).read_text(encoding="utf-8"),
-    css=".live-plotly { width: 100%; }",
+    css=(
+        ".live-plotly { width: 100%; }"
+        # Under the map's Play buttons, spanning its plot area (the layout's margins: 50 px left, 20 right).
+        " .live-scrubber { display: flex; align-items: center; gap: 0.75rem; margin: 0 20px 0 50px;"
+        " min-height: 2.25rem; }"
+        " .live-scrubber input { flex: 1; accent-color: #444; }"
+        " .live-scrubber output { min-width: 5.5em; text-align: right; font-size: 0.9rem; }"
+    ),
     isolate_styles=False,  # plotly.js styles its hover labels and buttons from the page's <head>
 )
 
@@ -66,12 +75,16 @@ def live_plotly_chart(
     key: str,
     config: dict[str, Any] | None = None,
     on_click: Any = None,
+    scrubber: dict[str, Any] | None = None,
 ) -> Any:
     """Draw `figure` (a plotly figure dict with optional frames) under `key`, updating it in place.
 
     With `on_click`, a click on any hoverable point of the figure (or anywhere on its plot area, where
     its layout sets plotly's `clickanywhere`) calls it before the next run, with the point in
     `st.session_state[key]["click"]` as {"x": ..., "y": ...}.
+
+    With `scrubber` ({"frames": frame names, "labels": one per frame, "prefix": ...}, see
+    `viz.playground_figure.without_scrubber`), a range input under the figure shows and drives its frames.
     """
     payload = {
         "name": key,
@@ -79,13 +92,15 @@ def live_plotly_chart(
         "config": {"responsive": True, **(config or {})},
         "clickable": on_click is not None,
         "plotly_url": plotly_js_url(),
+        "scrubber": scrubber,
     }
     callbacks = {"on_click_change": on_click} if on_click is not None else {}
     return _render(key=key, data=payload_bytes(payload), **callbacks)
 
 
 def payload_of(element: Any) -> dict[str, Any]:
-    """What an AppTest element of type ELEMENT_TYPE carries: name, figure, config, clickable, plotly_url."""
+    """What an AppTest element of type ELEMENT_TYPE carries: name, figure, config, clickable, plotly_url,
+    scrubber."""
     return orjson.loads(element.proto.bytes)
 
 

@@ -15,7 +15,7 @@ from ui.runs import RunResult, compute_all, picture
 from ui.sidebar import FAMILY_MARKS, SidebarState, matching_preset
 from viz.curves import curves_figure
 from viz.export import standalone_html
-from viz.playground_figure import map_figure
+from viz.playground_figure import map_figure, without_scrubber
 from viz.surface3d import surface_figure
 
 MAP_KEY = "map"
@@ -154,8 +154,10 @@ def playground(side: SidebarState) -> None:
             )
         else:
             # Live figures: a slider move updates the drawn plot in place (Plotly.react), see ui/live_plotly.
+            # The page draws the step scrubber itself (ui/live_plotly.js says why); the export keeps plotly's.
+            figure, scrubber = without_scrubber(build_map(side, results))
             live_plotly_chart(
-                build_map(side, results), key=MAP_KEY, config=PLOTLY_CONFIG, on_click=_on_map_click
+                figure, key=MAP_KEY, config=PLOTLY_CONFIG, on_click=_on_map_click, scrubber=scrubber
             )
     pictures = [picture(result) for result in results if result.trajectory is not None]
     with curves:

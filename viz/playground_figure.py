@@ -279,6 +279,31 @@ def map_figure(
     return {"data": data, "layout": layout, "frames": frames}
 
 
+SCRUBBER_HEIGHT = 50  # pixels of the bottom margin that plotly's step scrubber takes
+
+
+def without_scrubber(figure: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The map figure without plotly's step scrubber, and what a page needs to draw its own.
+
+    Returns (figure, scrubber): the figure's bottom margin shrinks by the scrubber's height, and
+    `scrubber` holds the frame each step of the scrubber shows (`frames`), its labels (`labels`, the step
+    numbers) and the prefix of the current value ("step "). The figure dict itself is left as it is (the
+    exported HTML keeps plotly's scrubber). Why a page draws its own: plotly redraws its whole scrubber,
+    measuring every label, whenever the steps change (every move of Steps changes them).
+    """
+    layout = dict(figure["layout"])
+    slider, *other_sliders = layout.pop("sliders")
+    if other_sliders:
+        layout["sliders"] = other_sliders
+    layout["margin"] = {**layout["margin"], "b": layout["margin"]["b"] - SCRUBBER_HEIGHT}
+    scrubber = {
+        "frames": [step["args"][0][0] for step in slider["steps"]],
+        "labels": [step["label"] for step in slider["steps"]],
+        "prefix": slider["currentvalue"]["prefix"],
+    }
+    return {**figure, "layout": layout}, scrubber
+
+
 def head_trace_indices(figure: dict[str, Any]) -> list[int]:
     """Indices of the animated traces (what every frame updates)."""
     return list(figure["frames"][0]["traces"]) if figure.get("frames") else []

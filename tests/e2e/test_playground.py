@@ -41,6 +41,17 @@ FIRST_PATH_LENGTH_JS = f"""() => {{
     return path.x.length;
 }}"""
 
+# The map's step scrubber, drawn by the page under the map (ui/live_plotly.js): where it is, what it says,
+# and the label of its last step.
+SCRUBBER_JS = """() => {
+    const root = document.querySelector('.live-scrubber');
+    const input = root.querySelector('input');
+    const spec = root.parentElement.__liveFigure.scrubber.spec;
+    const label = root.querySelector('output').textContent;
+    const last = spec.labels[spec.labels.length - 1];
+    return {value: Number(input.value), max: Number(input.max), label, last};
+}"""
+
 
 def open_playground(page: Page, base_url: str, query: dict[str, object] | None = None) -> None:
     open_page(page, base_url, "", query)
@@ -70,6 +81,24 @@ def test_play_moves_the_heads_and_a_screenshot_is_saved(page: Page, base_url: st
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS_DIR / "playground.png"), full_page=True)
     assert (ARTIFACTS_DIR / "playground.png").stat().st_size > 10_000
+
+
+def test_the_step_scrubber_follows_playback_and_moves_the_heads(page: Page, base_url: str) -> None:
+    open_playground(page, base_url)
+    assert page.evaluate(SCRUBBER_JS) == {"value": 0, "max": 59, "label": "step 0", "last": "500"}
+    page.get_by_text("▶ Play", exact=True).first.click()
+    assert poll(page, SCRUBBER_JS, lambda shown: shown["value"] > 0)["value"] > 0, "playback should move it"
+    page.get_by_text("❚❚ Pause", exact=True).first.click()
+    scrubber = page.locator(".live-scrubber input")
+    scrubber.focus()
+    page.keyboard.press("Home")  # the keyboard drives it: back to the start, then ten frames on
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    frame = page.evaluate(f"() => {MAP}._transitionData._frames[10]")
+    expected = [[data["x"][-1], data["y"][-1]] for data in frame["data"]]
+    assert poll(page, HEADS_JS, lambda heads: heads == expected) == expected, "the heads should show frame 10"
+    assert page.evaluate(SCRUBBER_JS)["label"] == f"step {frame['name']}"
+    assert_no_exception(page)
 
 
 def pixel_of(page: Page, point: tuple[float, float]) -> tuple[float, float]:
@@ -343,12 +372,15 @@ def test_an_update_drawn_in_place_looks_exactly_like_the_figure_drawn_afresh(
     heads = page.evaluate(HEADS_JS)
     poll(page, HEADS_JS, lambda now: now != heads)
     page.get_by_text("❚❚ Pause", exact=True).first.click()
-    scrubber_step = page.evaluate(f"() => {MAP}._fullLayout.sliders[0].active")
-    assert scrubber_step > 0, "playback should move the scrubber"
+    assert page.evaluate(SCRUBBER_JS)["value"] > 0, "playback should move the scrubber"
 
     page.locator(RUN_BUTTONS).nth(1).click()  # run 2 (Adam): its lr changes its path, head and legend name
     lr_slider = page.locator("[data-testid=stSlider] input[aria-label='Learning rate (log scale)']")
     steps_slider = page.locator("[data-testid=stSlider] input[aria-label='Steps']")
+
+    def steps_label() -> str:
+        return steps_slider.input_value()
+
     for slider in (lr_slider, steps_slider):  # Steps: every path, the frames and the scrubber's labels
         page.evaluate("performance.clearMarks()")
         slider.focus()
@@ -359,6 +391,8 @@ def test_an_update_drawn_in_place_looks_exactly_like_the_figure_drawn_afresh(
         wait_for_app_idle(page)
         assert page.evaluate(SAME_AS_A_FRESH_DRAW_JS, 0) is None
         assert page.evaluate(SAME_AS_A_FRESH_DRAW_JS, 1) is None
+        # Like a fresh draw, the scrubber is back at the first frame, with the new figure's steps.
+        assert page.evaluate(SCRUBBER_JS) == {"value": 0, "max": 59, "label": "step 0", "last": steps_label()}
     legend = f"() => [...{MAP}.querySelectorAll('.legendtext')].map((entry) => entry.textContent)"
     assert "Adam (lr=0.1)" in page.evaluate(legend)
     assert_no_exception(page)
