@@ -33,6 +33,18 @@ def validate_run_arguments(optimizer: Any, steps: Any, noise: Any) -> None:
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
 
 
+def noise_per_run(noise: Any, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One σ per run (B,) and the start points (B, 2): a single start is repeated for every σ."""
+    levels = np.asarray(noise, dtype=np.float64)
+    if levels.ndim != 1 or not levels.size or not np.all(np.isfinite(levels)) or np.any(levels < 0):
+        raise ValueError(f"noise must be a finite number >= 0 or a 1-D array of them, got {noise!r}")
+    if starts.shape[0] == 1:
+        return levels, np.repeat(starts, levels.size, axis=0)
+    if starts.shape[0] != levels.size:
+        raise ValueError(f"noise has {levels.size} levels but the batch has {starts.shape[0]} runs")
+    return levels, starts
+
+
 def start_points(start: Any, optimizer: Optimizer) -> tuple[np.ndarray, bool]:
     """Start points as (B, 2) float64, and whether the caller asked for a batch."""
     points = np.asarray(start, dtype=np.float64)
@@ -68,7 +80,7 @@ def run(
     backend: str = "numpy",
     device: str | None = None,
     dtype: str = "float64",
-    noise: float = 0.0,
+    noise: Any = 0.0,
     seed: Any = None,
     bound: float = DEFAULT_BOUND,
     fused: bool | int = False,
@@ -77,15 +89,21 @@ def run(
 
     `start` is (x, y) or an array (B, 2); hyperparameters may be arrays (B,). `backend` is "numpy" or
     "torch" (`device` "cpu", "cuda", "mps" or "auto"). `noise` > 0 adds N(0, noise²) to each gradient
-    component, reproducibly for a given `seed`. A run stops when it leaves the finite numbers or
+    component, reproducibly for a given `seed` (the runs of a batch draw different numbers); `noise` an
+    array (B,) gives each run its own σ and the same draws, so that each run is exactly the run alone
+    with its σ and `seed`. A run stops when it leaves the finite numbers or
     |x|, |y| > `bound` ("diverged"), or reaches a point where f or its gradient is undefined ("left
     domain"); its later rows are NaN. `fused=True` (torch backend) compiles chunks of 10 steps (or
     `fused` steps) with torch.compile: tens of seconds the first time per optimizer variant and surface,
     then much faster per step; worth it only for very large batches.
     """
-    validate_run_arguments(optimizer, steps, noise)
+    per_run_noise = np.ndim(noise) > 0
+    validate_run_arguments(optimizer, steps, 0.0 if per_run_noise else noise)
     chunk_steps = fused_chunk_steps(fused, backend)
     starts, batched = start_points(start, optimizer)
+    if per_run_noise:
+        noise, starts = noise_per_run(noise, starts)
+        batched = True
     ops = make_ops(backend, device, dtype)
     batch = starts.shape[0]
     hp = optimizer.hyperparameters_on(ops)

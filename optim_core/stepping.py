@@ -77,18 +77,25 @@ class NoiseSource:
 
     Drawn on the host so that numpy and torch runs with the same seed see the same numbers, and in
     step order, so that drawing k steps at once gives the same numbers as k single draws.
+
+    `sigma` is one σ for every run, each run drawing its own numbers; or an array (B,), one σ per run,
+    all runs sharing one draw z_t per step and axis, so run b sees σ_b·z_t: exactly the noise it would
+    see alone with the same seed.
     """
 
-    def __init__(self, sigma: float, seed: Any, batch: int, ops: ArrayOps) -> None:
-        self.sigma = float(sigma)
+    def __init__(self, sigma: Any, seed: Any, batch: int, ops: ArrayOps) -> None:
+        self.per_run = np.ndim(sigma) > 0
+        self.sigma = np.asarray(sigma, dtype=np.float64) if self.per_run else float(sigma)
         self.batch = batch
         self.ops = ops
-        self.rng = np.random.default_rng(seed) if sigma > 0 else None
+        self.rng = np.random.default_rng(seed) if np.any(np.asarray(sigma) > 0) else None
 
     def draw(self, steps: int) -> Any:
         """Noise for the next `steps` steps, shape (steps, 2, B); None when σ = 0."""
         if self.rng is None:
             return None
+        if self.per_run:
+            return self.ops.asarray(self.rng.standard_normal((steps, 2, 1)) * self.sigma)
         return self.ops.asarray(self.sigma * self.rng.standard_normal((steps, 2, self.batch)))
 
 

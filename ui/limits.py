@@ -17,6 +17,7 @@ EPS_MIN = 1e-20
 EPS_MAX = 1.0
 MAX_MOMENTUM = 0.999
 MAX_NOISE = 10.0  # gradient noise σ
+NOISE_STEP = 0.05  # the noise slider's step
 MAX_SEED = 2**31 - 1
 START_LIMIT = 1e3  # |x0|, |y0| of a typed start point
 

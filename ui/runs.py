@@ -2,7 +2,8 @@
 
 A run is computed once per (surface, relevant settings, start, steps, noise, seed) and kept in a
 bounded cache, so moving one run's slider recomputes that run only; a run computed afresh brings the
-runs its lr slider reaches in a few key presses with it (`LR_REACH`), so those moves recompute nothing.
+runs its lr slider (or, with noise, the noise slider) reaches in a few key presses with it (`REACH`), so
+those moves recompute nothing.
 """
 
 from __future__ import annotations
@@ -85,15 +86,29 @@ def _trajectory(
     return _bucket_run(surface_id, relevant, start, step_bucket(steps), noise, seed).first_steps(steps)
 
 
-# A key press moves a run's lr slider one 1-2-5 stop. The engine's cost per step is Python's, not the
-# arithmetic's: a batch of 7 learning rates takes about as long as one run (~30 ms for 500 steps here).
-# So a run computed afresh without noise is computed together with the runs its slider reaches in up to
-# LR_REACH presses either way; they wait in `_prefetched` until asked for. The arithmetic is
+# A key press moves a run's lr slider one 1-2-5 stop, or the noise slider one NOISE_STEP. The engine's
+# cost per step is Python's, not the arithmetic's: a batch of 7 runs takes about as long as one (~30 ms
+# for 500 steps here). So a run computed afresh is computed together with the runs those sliders reach in
+# up to REACH presses either way: without noise the lr's neighbours, with noise the σ's (the noise
+# slider moves every run at once; the lr's neighbours would each draw other noise in a batch, the σ's
+# share one draw, optim_core.run). They wait in `_prefetched` until asked for. The arithmetic is
 # elementwise, so each is exactly the run computed alone (tests/unit/test_runs.py checks every digit).
-# With noise each run of a batch would draw other numbers, so noisy runs are computed one at a time.
-LR_REACH = 3
+REACH = 3
 _prefetched: OrderedDict[tuple[Any, ...], Any] = OrderedDict()  # bucket-run arguments -> Trajectory
 _prefetched_lock = threading.Lock()  # sessions run their scripts in threads of one process
+
+
+def noise_around(noise: float, reach: int) -> list[float]:
+    """The σ the noise slider reaches from `noise` in 1..`reach` presses either way, above 0 (σ = 0 is
+    the run without noise, computed without drawing), nearest first; on the slider's grid of
+    NOISE_STEP, rounded as the slider sends them."""
+    around = []
+    for distance in range(1, reach + 1):
+        for sign in (-1, 1):
+            level = round(noise + sign * distance * limits.NOISE_STEP, 10)
+            if 0 < level <= limits.MAX_NOISE:
+                around.append(level)
+    return around
 
 
 @st.cache_resource(max_entries=limits.RUN_CACHE_ENTRIES, show_spinner=False)
@@ -110,27 +125,32 @@ def _bucket_run(
     if ready is not None:
         return ready
     settings = from_relevant(relevant)
-    around = stops_around(settings.lr, LR_STOPS, LR_REACH) if noise == 0 else []
-    if not around:
-        return _engine_run(surface_id, settings.to_optimizer(), start, steps, noise, seed)
-    learning_rates = [settings.lr, *around]
-    batched = replace(settings, lr=np.array(learning_rates)).to_optimizer()
+    if noise == 0:  # (settings, σ) of the runs around
+        around = [(replace(settings, lr=lr), noise) for lr in stops_around(settings.lr, LR_STOPS, REACH)]
+        batched = replace(settings, lr=np.array([settings.lr, *(s.lr for s, _ in around)])).to_optimizer()
+        levels: Any = noise
+    else:
+        around = [(settings, level) for level in noise_around(noise, REACH)]
+        batched = settings.to_optimizer()
+        levels = np.array([noise, *(level for _, level in around)])
     try:
-        batch = _engine_run(surface_id, batched, start, steps, noise, seed)
+        batch = _engine_run(surface_id, batched, start, steps, levels, seed)
     except (ValueError, ArithmeticError):  # let the run alone say what is wrong with it
         return _engine_run(surface_id, settings.to_optimizer(), start, steps, noise, seed)
-    runs = [_one_of(batch, index, replace(settings, lr=lr)) for index, lr in enumerate(learning_rates)]
+    runs = [
+        _one_of(batch, index, run_settings)
+        for index, (run_settings, _) in enumerate([(settings, noise), *around])
+    ]
     with _prefetched_lock:
-        for lr, trajectory in zip(around, runs[1:], strict=True):
-            key = (surface_id, replace(settings, lr=lr).relevant(), start, steps, noise, seed)
-            _prefetched[key] = trajectory
+        for (run_settings, level), trajectory in zip(around, runs[1:], strict=True):
+            _prefetched[(surface_id, run_settings.relevant(), start, steps, level, seed)] = trajectory
         while len(_prefetched) > limits.RUN_CACHE_ENTRIES:
             _prefetched.popitem(last=False)  # the oldest first
     return runs[0]
 
 
 def _engine_run(
-    surface_id: str, optimizer: Any, start: tuple[float, float], steps: int, noise: float, seed: int | None
+    surface_id: str, optimizer: Any, start: tuple[float, float], steps: int, noise: Any, seed: int | None
 ) -> Any:
     from optim_core import run
     from ui.surface_choice import surface_for

@@ -376,7 +376,7 @@ def shared_controls() -> None:
         0.0,
         limits.MAX_NOISE,
         value=state.DEFAULTS[state.NOISE],
-        step=0.05,
+        step=limits.NOISE_STEP,
         key=state.NOISE,
         bind="query-params",
         on_change=rerun_section,  # the seed's entry shows only while σ > 0

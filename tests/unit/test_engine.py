@@ -53,6 +53,22 @@ def test_numpy_and_torch_backends_agree(spec):
     np.testing.assert_array_equal(on_torch.stopped_at, on_numpy.stopped_at)
 
 
+def test_one_noise_level_per_run_gives_each_run_its_noise_alone():
+    surface = get_surface("beale")
+    levels = np.array([0.3, 0.0, 1.5])
+    batch = run(surface, Adam(lr=0.05), (1.0, 1.5), 120, noise=levels, seed=11)
+    assert batch.batched and batch.xy.shape == (121, 3, 2)
+    for index, level in enumerate(levels):
+        alone = run(surface, Adam(lr=0.05), (1.0, 1.5), 120, noise=float(level), seed=11)
+        for name in ("xy", "loss", "grad", "m", "second_moment", "denom"):
+            # σ = 0 adds zeros: equal values, though a zero gradient may come out as +0 where alone it is −0
+            np.testing.assert_array_equal(getattr(batch, name)[:, index], getattr(alone, name), err_msg=name)
+    with pytest.raises(ValueError, match="1-D array"):
+        run(surface, Adam(lr=0.05), (1.0, 1.5), 10, noise=np.array([0.1, -1.0]), seed=1)
+    with pytest.raises(ValueError, match="2 levels but the batch has 4"):
+        run(surface, Adam(lr=0.05), STARTS, 10, noise=np.array([0.1, 0.2]), seed=1)
+
+
 def test_hyperparameter_arrays_broadcast_like_separate_runs():
     surface = get_surface("rosenbrock")
     lrs = np.array([1e-3, 3e-3, 1e-2])

@@ -12,7 +12,7 @@ from surfaces import get_surface
 from ui import runs
 from ui.log_stops import LR_STOPS, nearest_stop, stops_around
 from ui.run_settings import RunSettings, with_lr
-from ui.runs import LR_REACH, RunRequest, compute
+from ui.runs import REACH, RunRequest, compute, noise_around
 
 START = (1.0, 1.5)
 QUANTITIES = ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size")
@@ -61,8 +61,8 @@ def test_stops_around_are_what_key_presses_reach_from_the_slider_shown() -> None
 def test_moving_the_lr_slider_finds_its_runs_computed_with_the_first(engine_calls) -> None:
     first = compute("beale", request(with_lr("adam", 0.05)))
     assert first.trajectory is not None and len(engine_calls) == 1
-    assert np.array_equal(engine_calls[0].lr, [0.05, *stops_around(0.05, LR_STOPS, LR_REACH)])
-    for lr in (0.1, 0.2, 0.5, 0.02, 0.01, 0.005):  # up to LR_REACH key presses either way
+    assert np.array_equal(engine_calls[0].lr, [0.05, *stops_around(0.05, LR_STOPS, REACH)])
+    for lr in (0.1, 0.2, 0.5, 0.02, 0.01, 0.005):  # up to REACH key presses either way
         assert compute("beale", request(with_lr("adam", lr))).trajectory is not None
     assert len(engine_calls) == 1
     compute("beale", request(with_lr("adam", 1.0)))  # four presses away: a run of its own (and its reach)
@@ -84,7 +84,7 @@ def test_moving_the_lr_slider_finds_its_runs_computed_with_the_first(engine_call
 )
 def test_every_run_of_the_batch_is_the_run_computed_alone_to_the_last_digit(engine_calls, settings) -> None:
     surface = get_surface("beale")
-    learning_rates = [settings.lr, *stops_around(settings.lr, LR_STOPS, LR_REACH)]
+    learning_rates = [settings.lr, *stops_around(settings.lr, LR_STOPS, REACH)]
     stopped = 0
     for lr in learning_rates:  # the first computes the batch, the others come from it
         one = replace(settings, lr=lr)
@@ -97,10 +97,23 @@ def test_every_run_of_the_batch_is_the_run_computed_alone_to_the_last_digit(engi
         assert stopped > 0  # the batch held runs that diverged next to runs that did not
 
 
-def test_noisy_runs_are_computed_one_at_a_time(engine_calls) -> None:
+def test_noise_levels_around_are_on_the_sliders_grid_and_above_zero() -> None:
+    assert noise_around(0.15, 3) == [0.1, 0.2, 0.05, 0.25, 0.3]  # σ = 0 is the run without noise
+    assert noise_around(9.95, 2) == [9.9, 10.0, 9.85]
+    assert all(level == round(level, 2) for level in noise_around(3.35, REACH))
+
+
+@pytest.mark.parametrize("choice", ["sgd", "adam", "adabelief"])
+def test_moving_the_noise_slider_finds_its_runs_computed_with_the_first(engine_calls, choice) -> None:
     surface = get_surface("beale")
-    for lr in (0.05, 0.1):
-        shown = compute("beale", request(with_lr("adam", lr), noise=0.5, seed=7)).trajectory
-        alone = run(surface, with_lr("adam", lr).to_optimizer(), START, 200, noise=0.5, seed=7)
+    settings = with_lr(choice, 0.01 if choice == "sgd" else 0.05)
+    levels = [0.15, *noise_around(0.15, REACH)]
+    for level in levels:  # the first computes the batch (one σ per run, one draw), the others come from it
+        shown = compute("beale", request(settings, noise=level, seed=7)).trajectory
+        alone = run(surface, settings.to_optimizer(), START, 200, noise=level, seed=7)
         assert_same_run(shown, alone)
-    assert [float(spec.lr) for spec in engine_calls] == [0.05, 0.1]
+    assert len(engine_calls) == 1
+    # Another seed draws other noise: nothing computed for seed 7 can serve it.
+    other = compute("beale", request(settings, noise=0.1, seed=8)).trajectory
+    assert_same_run(other, run(surface, settings.to_optimizer(), START, 200, noise=0.1, seed=8))
+    assert len(engine_calls) == 2
