@@ -5,9 +5,10 @@
 
 Prints:
   1. rerun (ms, median over repeats) on the default setup (3 optimizers × 500 steps): with nothing
-     changed (the whole page), after one run's lr moves to a new value (that run recomputed; its editor
-     and the page body rerun, ui/sections.py), after Steps moves (all runs recomputed; the body
-     reruns alone); wall time of each AppTest run, so an upper bound;
+     changed (the whole page), after one run's lr is typed anew (that run recomputed; its editor and
+     the page body rerun, ui/sections.py), after its lr slider moves one stop and after the noise
+     slider moves one step (the runs computed with the first, ui/runs.REACH), after Steps moves (the
+     body reruns alone); wall time of each AppTest run, so an upper bound;
   2. bytes of the figures sent for 4 optimizers × 1,000 steps (the map's JSON, and all charts);
   3. in Chromium against a real server: first load (navigation to the map and the curves drawn) on a cold and
      a warm server, and per slider move, medians over several moves per slider:
@@ -58,6 +59,13 @@ def bench_rerun(repeats: int) -> None:
         at.select_slider(key="r1_lrstop").set_value(stop)
         lr_stop_moves.append(timed_run(at))
     at.run()  # the whole page again: AppTest keeps only the last run's elements (tests/app/conftest.py)
+    at.slider(key="noise").set_value(0.05).run()  # untimed: computes σ = 0.05 and the σ around it
+    noise_moves = []
+    for i in range(repeats):  # one key press right, then back: every run is ready (ui/runs.REACH)
+        at.slider(key="noise").set_value(0.1 if i % 2 == 0 else 0.05)
+        noise_moves.append(timed_run(at))
+    at.slider(key="noise").set_value(0.0).run()
+    at.run()
     steps_moves = []
     for i in range(repeats):  # reruns the body alone
         at.slider(key="steps").set_value(510 + 10 * i)
@@ -68,6 +76,7 @@ def bench_rerun(repeats: int) -> None:
     print(f"   nothing changed (whole page)                  {statistics.median(unchanged):7.1f} ms")
     print(f"   one run's lr typed (1 new run; its section)    {statistics.median(lr_moves):7.1f} ms")
     print(f"   one run's lr slider, one stop (run ready)      {statistics.median(lr_stop_moves):7.1f} ms")
+    print(f"   noise σ slider, one step (3 runs ready)        {statistics.median(noise_moves):7.1f} ms")
     print(f"   Steps moved (3 new runs; the body alone)       {statistics.median(steps_moves):7.1f} ms")
 
 
