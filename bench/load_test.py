@@ -129,6 +129,29 @@ async def wait_idle(page: Page, timeout_ms: int) -> None:
     await page.wait_for_selector(STATUS_WIDGET_SELECTOR, state="detached", timeout=timeout_ms)
 
 
+# Resolves once the page's live figures (ui/live_plotly.js) have drawn everything they were handed, and
+# nothing new was handed meanwhile: the map and the curves of one rerun draw one after the other, each
+# after a paint, and under load the curves' draw can come well after the map's.
+LIVE_FIGURES_SETTLED_JS = """
+async () => {
+    const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    let queue;
+    do {
+        await nextFrame();  // a component handed new data in this frame enqueues its draw first
+        queue = window.__optimizerLabDrawQueue;
+        await queue;
+    } while (queue !== window.__optimizerLabDrawQueue);
+}
+"""
+
+
+async def settled_fingerprint(page: Page, timeout_ms: int) -> str:
+    """The figures' fingerprint once the app is idle and its live figures have drawn all they were given."""
+    await wait_idle(page, timeout_ms)
+    await asyncio.wait_for(page.evaluate(LIVE_FIGURES_SETTLED_JS), timeout_ms / 1000)
+    return await fingerprint(page)
+
+
 async def fingerprint(page: Page) -> str:
     return digest_figure_states(await page.locator(DRAWN_FIGURE_SELECTOR).evaluate_all(FIGURE_STATE_JS))
 
@@ -292,7 +315,10 @@ async def move_sliders(page: Page, options: argparse.Namespace, result: SessionR
             result.errors.append(f"move {move}: the slider did not move")
         expected = moved_to
 
-    await page.wait_for_timeout(500)  # anything another session could push would arrive now
+    # What this session's last move drew, once all of it is drawn; then anything another session could
+    # push would arrive within the wait.
+    shown = await settled_fingerprint(page, timeout_ms)
+    await page.wait_for_timeout(500)
     seen = await slider.input_value()
     if seen != expected:
         result.errors.append(f"slider shows {seen}, this session set {expected}")
