@@ -6,9 +6,10 @@
 Prints:
   1. rerun (ms, median over repeats) on the default setup (3 optimizers × 500 steps): with nothing
      changed (the whole page), after one run's lr is typed anew (that run recomputed; its editor and
-     the page body rerun, ui/sections.py), after its lr slider moves one stop and after the noise
-     slider moves one step (the runs computed with the first, ui/runs.REACH), after Steps moves (the
-     body reruns alone); wall time of each AppTest run, so an upper bound;
+     the page body rerun, ui/sections.py), after its lr slider moves to a stop it has not shown and after
+     the noise slider moves to a σ it has not shown, both within ui/runs.REACH presses of a computed run
+     (so computed with it), after Steps moves (the body reruns alone); wall time of each AppTest run,
+     so an upper bound;
   2. bytes of the figures sent for 4 optimizers × 1,000 steps (the map's JSON, and all charts);
   3. in Chromium against a real server: first load (navigation to the map and the curves drawn) on a cold and
      a warm server, and per slider move, medians over several moves per slider:
@@ -43,7 +44,8 @@ def timed_run(at) -> float:
 def bench_rerun(repeats: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from ui.log_stops import LR_STOPS
+    from ui.log_stops import LR_STOPS, stops_around
+    from ui.runs import REACH, noise_around
 
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300).run()
     assert not at.exception, at.exception
@@ -53,16 +55,18 @@ def bench_rerun(repeats: int) -> None:
         at.number_input(key="r1_lr").set_value(0.011 + 0.001 * i)
         lr_moves.append(timed_run(at))
     at.run()
+    at.select_slider(key="r1_lrstop").set_value(0.05).run()  # untimed: back to the default's run
     lr_stop_moves = []
-    for i in range(repeats):  # one key press right, then back: the run is ready (ui/runs.LR_REACH)
-        stop = LR_STOPS[LR_STOPS.index(0.05) + (i + 1) % 2]
+    # Stops within ui/runs.REACH presses of 0.05, each new to this run: without the runs computed ahead
+    # every one of them would be computed now.
+    for stop in stops_around(0.05, LR_STOPS, REACH)[:repeats]:
         at.select_slider(key="r1_lrstop").set_value(stop)
         lr_stop_moves.append(timed_run(at))
     at.run()  # the whole page again: AppTest keeps only the last run's elements (tests/app/conftest.py)
-    at.slider(key="noise").set_value(0.05).run()  # untimed: computes σ = 0.05 and the σ around it
+    at.slider(key="noise").set_value(0.3).run()  # untimed: computes σ = 0.3 (and the σ around it)
     noise_moves = []
-    for i in range(repeats):  # one key press right, then back: every run is ready (ui/runs.REACH)
-        at.slider(key="noise").set_value(0.1 if i % 2 == 0 else 0.05)
+    for level in noise_around(0.3, REACH)[:repeats]:  # likewise: each σ new, within REACH presses
+        at.slider(key="noise").set_value(level)
         noise_moves.append(timed_run(at))
     at.slider(key="noise").set_value(0.0).run()
     at.run()
@@ -75,8 +79,8 @@ def bench_rerun(repeats: int) -> None:
     print(f"   (wall time of AppTest runs, its own overhead included; load {load_average()})")
     print(f"   nothing changed (whole page)                  {statistics.median(unchanged):7.1f} ms")
     print(f"   one run's lr typed (1 new run; its section)    {statistics.median(lr_moves):7.1f} ms")
-    print(f"   one run's lr slider, one stop (run ready)      {statistics.median(lr_stop_moves):7.1f} ms")
-    print(f"   noise σ slider, one step (3 runs ready)        {statistics.median(noise_moves):7.1f} ms")
+    print(f"   one run's lr slider, a new stop (run ready)    {statistics.median(lr_stop_moves):7.1f} ms")
+    print(f"   noise σ slider, a new σ (3 runs ready)         {statistics.median(noise_moves):7.1f} ms")
     print(f"   Steps moved (3 new runs; the body alone)       {statistics.median(steps_moves):7.1f} ms")
 
 
