@@ -42,6 +42,13 @@ def request(settings: RunSettings, steps: int = 200, noise: float = 0.0, seed: i
     return RunRequest(0, settings, START, steps, noise, seed, "#0072B2", "solid")
 
 
+def memory_behind(values: np.ndarray) -> np.ndarray:
+    """The array that owns the memory `values` views (itself if it owns its memory)."""
+    while values.base is not None:
+        values = values.base
+    return values
+
+
 def assert_same_run(shown, alone) -> None:
     for name in QUANTITIES:
         assert np.array_equal(getattr(shown, name), getattr(alone, name), equal_nan=True), name
@@ -93,6 +100,15 @@ def test_every_run_of_the_batch_is_the_run_computed_alone_to_the_last_digit(engi
         assert_same_run(shown, alone)
         stopped += alone.diverged_at is not None
     assert len(engine_calls) == 1
+    # Each keeps arrays of its own: a view into the batch would keep all 7 runs alive in the cache.
+    shown = compute("beale", request(replace(settings, lr=learning_rates[1]))).trajectory
+    assert memory_behind(shown.xy).shape == (501, 2) and memory_behind(shown.loss).shape == (501,)
+    assert memory_behind(shown.grad).shape == (500, 2) and memory_behind(shown.replay.grad).shape == (
+        500,
+        2,
+        1,
+    )
+    assert all(memory_behind(values).shape == (500, 2, 1) for values in shown.replay.history.values())
     if settings.choice in ("sgd", "momentum"):
         assert stopped > 0  # the batch held runs that diverged next to runs that did not
 
