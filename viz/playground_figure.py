@@ -285,7 +285,7 @@ SCRUBBER_HEIGHT = 50  # pixels of the bottom margin that plotly's step scrubber 
 def without_scrubber(figure: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The map figure without plotly's step scrubber, and what a page needs to draw its own.
 
-    Returns (figure, scrubber): the figure's bottom margin shrinks by the scrubber's height, and
+    Returns (figure, scrubber): the figure's height and bottom margin shrink by the scrubber's height, and
     `scrubber` holds the frame each step of the scrubber shows (`frames`), its labels (`labels`, the step
     numbers) and the prefix of the current value ("step "). The figure dict itself is left as it is (the
     exported HTML keeps plotly's scrubber). Why a page draws its own: plotly redraws its whole scrubber,
@@ -295,7 +295,9 @@ def without_scrubber(figure: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
     slider, *other_sliders = layout.pop("sliders")
     if other_sliders:
         layout["sliders"] = other_sliders
+    # The plot keeps its size, and the page's scrubber takes the place plotly's had.
     layout["margin"] = {**layout["margin"], "b": layout["margin"]["b"] - SCRUBBER_HEIGHT}
+    layout["height"] = layout["height"] - SCRUBBER_HEIGHT
     scrubber = {
         "frames": [step["args"][0][0] for step in slider["steps"]],
         "labels": [step["label"] for step in slider["steps"]],

@@ -195,6 +195,7 @@ def test_a_page_can_draw_the_scrubber_itself_and_the_figure_keeps_the_rest(lines
     go.Figure(live)
     assert "sliders" not in live["layout"] and figure["layout"]["sliders"]  # the export keeps plotly's
     assert live["layout"]["margin"]["b"] == figure["layout"]["margin"]["b"] - SCRUBBER_HEIGHT
+    assert live["layout"]["height"] == figure["layout"]["height"] - SCRUBBER_HEIGHT  # the plot keeps its size
     assert live["frames"] is figure["frames"] and live["data"] is figure["data"]
     assert scrubber["frames"] == [frame["name"] for frame in figure["frames"]]
     assert scrubber["labels"] == [step["label"] for step in plotly_steps]
