@@ -125,16 +125,17 @@ def _bucket_run(
     if ready is not None:
         return ready
     settings = from_relevant(relevant)
-    if noise == 0:  # (settings, σ) of the runs around
+    # `around`: (settings, σ) of each run computed with this one; `spec` and `levels` the batch's.
+    if noise == 0:
         around = [(replace(settings, lr=lr), noise) for lr in stops_around(settings.lr, LR_STOPS, REACH)]
-        batched = replace(settings, lr=np.array([settings.lr, *(s.lr for s, _ in around)])).to_optimizer()
+        spec = replace(settings, lr=np.array([settings.lr, *(s.lr for s, _ in around)])).to_optimizer()
         levels: Any = noise
     else:
         around = [(settings, level) for level in noise_around(noise, REACH)]
-        batched = settings.to_optimizer()
+        spec = settings.to_optimizer()
         levels = np.array([noise, *(level for _, level in around)])
     try:
-        batch = _engine_run(surface_id, batched, start, steps, levels, seed)
+        batch = _engine_run(surface_id, spec, start, steps, levels, seed)
     except (ValueError, ArithmeticError):  # let the run alone say what is wrong with it
         return _engine_run(surface_id, settings.to_optimizer(), start, steps, noise, seed)
     runs = [

@@ -364,9 +364,9 @@ def poll_with(page: Page, script: str, argument: str, timeout_ms: int = 15_000):
 def test_an_update_drawn_in_place_looks_exactly_like_the_figure_drawn_afresh(
     page: Page, base_url: str
 ) -> None:
-    """A move of a run's lr or of Steps redraws only the map's paths, heads, legend and scrubber
-    (ui/live_plotly.js, updateInPlace): what is drawn must be what a full draw of the new figure shows,
-    also after playback left the heads and the scrubber at a later step."""
+    """A move of a run's lr or of Steps redraws only the map's paths, heads and legend (ui/live_plotly.js,
+    updateInPlace) and relabels the page's scrubber: what is drawn must be what a full draw of the new
+    figure shows, also after playback left the heads and the scrubber at a later step."""
     open_playground(page, base_url)
     page.get_by_text("▶ Play", exact=True).first.click()
     heads = page.evaluate(HEADS_JS)
