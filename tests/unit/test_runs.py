@@ -1,4 +1,5 @@
-"""ui/runs.py: a run computed afresh brings the runs its lr slider reaches, each exactly the run alone."""
+"""ui/runs.py: a run computed afresh brings the runs its lr slider (with noise: the noise slider) reaches,
+each exactly the run alone, each in arrays of its own."""
 
 from __future__ import annotations
 
@@ -103,11 +104,8 @@ def test_every_run_of_the_batch_is_the_run_computed_alone_to_the_last_digit(engi
     # Each keeps arrays of its own: a view into the batch would keep all 7 runs alive in the cache.
     shown = compute("beale", request(replace(settings, lr=learning_rates[1]))).trajectory
     assert memory_behind(shown.xy).shape == (501, 2) and memory_behind(shown.loss).shape == (501,)
-    assert memory_behind(shown.grad).shape == (500, 2) and memory_behind(shown.replay.grad).shape == (
-        500,
-        2,
-        1,
-    )
+    assert memory_behind(shown.grad).shape == (500, 2)
+    assert memory_behind(shown.replay.grad).shape == (500, 2, 1)
     assert all(memory_behind(values).shape == (500, 2, 1) for values in shown.replay.history.values())
     if settings.choice in ("sgd", "momentum"):
         assert stopped > 0  # the batch held runs that diverged next to runs that did not
