@@ -104,18 +104,18 @@ class StepReplay:
         )
 
     def select(self, index: int) -> StepReplay:
-        """The replay of run `index` alone (a batch of one)."""
+        """The replay of run `index` alone (a batch of one), in arrays of its own (see Trajectory.run)."""
         one = slice(index, index + 1)
 
         def pick(value: Any) -> Any:
-            return value[..., one] if isinstance(value, np.ndarray) and value.ndim >= 1 else value
+            return value[..., one].copy() if isinstance(value, np.ndarray) and value.ndim >= 1 else value
 
         hp = type(self.hp)(**{key: pick(value) for key, value in vars(self.hp).items()})
         return StepReplay(
             optimizer=self.optimizer,
             hp=hp,
-            grad=self.grad[..., one],
-            history={name: values[..., one] for name, values in self.history.items()},
+            grad=pick(self.grad),
+            history={name: pick(values) for name, values in self.history.items()},
             initial_state={name: pick(np.asarray(value)) for name, value in self.initial_state.items()},
             stopped_at=self.stopped_at[one],
         )

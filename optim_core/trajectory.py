@@ -184,15 +184,19 @@ class Trajectory:
         )
 
     def run(self, index: int) -> Trajectory:
-        """The index-th run of a batch, as an unbatched Trajectory."""
+        """The index-th run of a batch, as an unbatched Trajectory, in arrays of its own.
+
+        Copies, not views of the batch's columns: a view would keep the whole batch alive for as long as
+        the run is kept (ui/runs.py caches single runs split from batches of 7).
+        """
         if not self.batched:
             raise ValueError("run(index) needs a batched trajectory")
         return Trajectory(
             optimizer=self.optimizer,
             surface=self.surface,
-            xy=self.xy[:, index],
-            loss=self.loss[:, index],
-            grad=self.grad[:, index],
+            xy=self.xy[:, index].copy(),
+            loss=self.loss[:, index].copy(),
+            grad=self.grad[:, index].copy(),
             replay=self.replay.select(index),
             stopped_at=self.stopped_at[index : index + 1],
             stop_reasons=self.stop_reasons[index : index + 1],

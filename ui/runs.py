@@ -160,24 +160,9 @@ def _engine_run(
 
 
 def _one_of(batch: Any, index: int, settings: RunSettings) -> Any:
-    """Run `index` of a batch over learning rates or σ, as the run of `settings` alone: its own optimizer
-    spec, and copies of its columns (views would keep the whole batch alive in the cache: 7 runs'
-    arrays for each cached run)."""
-    one = batch.run(index)
-    replay = replace(
-        one.replay,
-        grad=one.replay.grad.copy(),
-        history={name: values.copy() for name, values in one.replay.history.items()},
-        initial_state={name: np.array(value) for name, value in one.replay.initial_state.items()},
-    )
-    return replace(
-        one,
-        optimizer=settings.to_optimizer(),
-        xy=one.xy.copy(),
-        loss=one.loss.copy(),
-        grad=one.grad.copy(),
-        replay=replay,
-    )
+    """Run `index` of a batch over learning rates or σ, as the run of `settings` alone (its own optimizer
+    spec; `Trajectory.run` gives it arrays of its own)."""
+    return replace(batch.run(index), optimizer=settings.to_optimizer())
 
 
 def compute(surface_id: str, request: RunRequest) -> RunResult:

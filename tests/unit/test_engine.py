@@ -33,8 +33,11 @@ def test_batch_equals_runs_one_by_one(spec):
         assert single.xy.shape == (201, 2)
         for name in ("xy", "loss", "grad", "update", "m", "second_moment", "denom", "step_size"):
             np.testing.assert_array_equal(getattr(batch, name)[:, index], getattr(single, name), err_msg=name)
-        # run(index) gives the same single-run view
-        np.testing.assert_array_equal(batch.run(index).xy, single.xy)
+        # run(index) gives the same single run, in arrays of its own (a view would keep the batch alive)
+        one = batch.run(index)
+        np.testing.assert_array_equal(one.xy, single.xy)
+        owned = [one.xy, one.loss, one.grad, one.replay.grad, *one.replay.history.values()]
+        assert all(values.base is None for values in owned)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
