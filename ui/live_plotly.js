@@ -12,14 +12,16 @@ const LOADING_KEY = "__optimizerLabPlotlyLoading";
 // plotly.js is the basic bundle vendored in ui/static/plotly/, served by the app itself (no network
 // beyond the app's own server). It is loaded once per browser page and shared by every live figure.
 function loadPlotly(url) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (window.Plotly) return Promise.resolve(rememberArrayAttributes(window.Plotly));
   if (!window[LOADING_KEY]) {
     window[LOADING_KEY] = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = url;
       script.async = true;
       script.onload = () =>
-        window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js loaded but did not define Plotly"));
+        window.Plotly
+          ? resolve(rememberArrayAttributes(window.Plotly))
+          : reject(new Error("plotly.js loaded but did not define Plotly"));
       script.onerror = () => {
         window[LOADING_KEY] = undefined; // let a later update try again
         reject(new Error(`could not load plotly.js from ${url}`));
@@ -28,6 +30,72 @@ function loadPlotly(url) {
     });
   }
   return window[LOADING_KEY];
+}
+
+// plotly's calc step lists, for every trace and on every draw, which of its attributes hold arrays
+// (PlotSchema.findArrayAttributes). It finds them by walking the trace type's whole attribute schema,
+// several hundred nodes, copying the path at each one: 20 ms of the ~60 ms plotly spends on a Steps move
+// of the playground (map and curves, 15 traces; CPU profile on the 2-core machine). The answer depends
+// only on the trace's type and on which of its attributes are arrays, so it is remembered under those:
+// the trace's own keys are walked (a few dozen nodes), and the schema once per kind of trace. Traces are
+// walked the way plotly walks them (into plain objects, and into plain objects inside arrays), and keys
+// that start with "_" are plotly's bookkeeping, never attributes. tests/e2e/test_playground.py checks
+// that the answers are plotly's own, in the same order, for the app's figures and for traces with arrays
+// in nested and per-point attributes.
+const ARRAY_ATTRIBUTES_KEY = "__optimizerLabUncachedFindArrayAttributes";
+
+function isPlainObject(value) {
+  // plotly's own test (lib/is_plain_object.js), so the same values are walked into
+  return (
+    Object.prototype.toString.call(value) === "[object Object]" &&
+    Object.getPrototypeOf(value).hasOwnProperty("hasOwnProperty")
+  );
+}
+
+function isArrayOrTypedArray(value) {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+function arrayPathsOf(value, prefix, paths) {
+  for (const key of Object.keys(value)) {
+    if (key.charCodeAt(0) === 95) continue; // "_"
+    const child = value[key];
+    if (isArrayOrTypedArray(child)) {
+      paths.push(prefix + key);
+      if (Array.isArray(child)) {
+        for (let index = 0; index < child.length; index++) {
+          if (isPlainObject(child[index])) arrayPathsOf(child[index], `${prefix}${key}[${index}].`, paths);
+        }
+      }
+    } else if (isPlainObject(child)) {
+      arrayPathsOf(child, `${prefix}${key}.`, paths);
+    }
+  }
+  return paths;
+}
+
+function rememberArrayAttributes(Plotly) {
+  const schema = Plotly.PlotSchema;
+  if (!schema || typeof schema.findArrayAttributes !== "function" || schema[ARRAY_ATTRIBUTES_KEY]) {
+    return Plotly;
+  }
+  const uncached = schema.findArrayAttributes;
+  const answersByModule = new WeakMap(); // trace module → (array paths → answer)
+  const answersWithoutModule = new Map();
+  schema[ARRAY_ATTRIBUTES_KEY] = uncached; // for the browser test's comparison
+  schema.findArrayAttributes = function (trace) {
+    const module = trace && trace._module;
+    let answers = answersWithoutModule;
+    if (module && typeof module === "object") {
+      answers = answersByModule.get(module);
+      if (!answers) answersByModule.set(module, (answers = new Map()));
+    }
+    const signature = arrayPathsOf(trace, "", []).join("\n");
+    let answer = answers.get(signature);
+    if (!answer) answers.set(signature, (answer = uncached.call(this, trace)));
+    return answer.slice(); // each trace gets its own list, as from plotly
+  };
+  return Plotly;
 }
 
 function showError(holder, message) {

@@ -424,3 +424,60 @@ def test_a_run_hidden_from_the_legend_stays_hidden_when_its_path_is_redrawn_in_p
     assert not drawn_with("path1") and not drawn_with("head1"), drawn  # run 2 stays hidden
     assert drawn_with("path0") and drawn_with("path2") and drawn_with("head0"), drawn
     assert_no_exception(page)
+
+
+# Every trace of every live figure, and of a scratch plot whose traces hold arrays in nested and per-point
+# attributes: plotly's array-attribute list as the page's cache gives it, against plotly's own walk.
+ARRAY_ATTRIBUTES_JS = """async () => {
+    const schema = window.Plotly.PlotSchema;
+    const uncached = schema.__optimizerLabUncachedFindArrayAttributes;
+    if (!uncached) return "the page did not install its array-attribute cache";
+    const differences = [];
+    const compare = (where, traces) => traces.forEach((trace, index) => {
+        const cached = schema.findArrayAttributes(trace);
+        const again = schema.findArrayAttributes(trace);  // the second answer comes from the cache
+        const own = uncached(trace);
+        if (JSON.stringify(cached) !== JSON.stringify(own) || JSON.stringify(again) !== JSON.stringify(own)) {
+            differences.push({where, index, cached, own});
+        }
+        if (cached === again) differences.push({where, index, problem: "one list shared by two answers"});
+    });
+    document.querySelectorAll('.live-plotly.js-plotly-plot').forEach(
+        (graph, figure) => compare(`live figure ${figure}`, graph._fullData));
+    const scratch = document.createElement('div');
+    document.body.appendChild(scratch);
+    const x = [0, 1, 2];
+    await window.Plotly.newPlot(scratch, [
+        {x, y: [1, 2, 3], mode: 'markers', marker: {color: [1, 2, 3], size: 8, line: {width: [1, 2, 3]}}},
+        {x, y: new Float64Array([3, 1, 2]), mode: 'lines+markers', hovertext: ['a', 'b', 'c'],
+         marker: {symbol: ['circle', 'square', 'diamond'], color: 'red'}, customdata: [[1], [2], [3]]},
+        {x, y: [2, 2, 2], text: 'one text for all', textposition: ['top left', 'top center', 'top right'],
+         mode: 'text'},
+        {x, y: [0, 1, 0], error_y: {type: 'data', array: [0.1, 0.2, 0.3], visible: true}},
+    ]);
+    compare('scratch plot', scratch._fullData);
+    const shapes = scratch._fullData.map((trace) => uncached(trace).length);
+    window.Plotly.purge(scratch);
+    scratch.remove();
+    return {differences, shapes};
+}"""
+
+
+def test_the_pages_array_attribute_cache_answers_as_plotly_does(page: Page, base_url: str) -> None:
+    """ui/live_plotly.js remembers plotly's list of a trace's array attributes (the calc step asks for it on
+    every draw): for the app's figures and for traces with arrays in nested and per-point attributes, the
+    remembered lists are plotly's own, element for element and in the same order."""
+    open_playground(page, base_url)
+    result = page.evaluate(ARRAY_ATTRIBUTES_JS)
+    assert not isinstance(result, str), result
+    assert result["differences"] == []
+    # The scratch traces really hold several array attributes each (the comparison is not of empty lists).
+    assert all(count >= 3 for count in result["shapes"]), result["shapes"]
+    # The same after a move, which redraws both figures from new data.
+    steps_slider = page.locator("[data-testid=stSlider] input[aria-label='Steps']")
+    before = figure_fingerprint(page)
+    steps_slider.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_figure_change(page, before)
+    wait_for_app_idle(page)
+    assert page.evaluate(ARRAY_ATTRIBUTES_JS)["differences"] == []
