@@ -20,7 +20,15 @@ from ui.memory import freeze_after_full_collections
 from ui.presets import PRESETS, Preset
 from ui.run_settings import CHOICES, FIELD_NAMES, FIELDS_USED, RunSettings, defaults_for, family_of
 from ui.runs import RunRequest, current_runs
-from ui.sections import SHARED_SECTION, current_page, rerun_body, rerun_section, run_section, section
+from ui.sections import (
+    SHARED_SECTION,
+    current_page,
+    lr_section,
+    rerun_body,
+    rerun_section,
+    run_section,
+    section,
+)
 from ui.surface_choice import SurfaceChoice, resolve_current_surface
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -133,7 +141,7 @@ def _on_choice_changed(index: int) -> None:
 
 def _on_lr_stop_moved(index: int) -> None:
     st.session_state[state.run_key(index, "lr")] = st.session_state[f"r{index}_lrstop"]
-    rerun_section(run_section(index))
+    rerun_section(lr_section(index))  # the exact entry follows the slider
 
 
 def remove_run(index: int) -> None:
@@ -215,9 +223,12 @@ def surface_controls() -> SurfaceChoice:
 
 
 def _run_title(index: int, settings: RunSettings, dash: str) -> str:
+    """The editor's button: the run's colour mark, optimizer and line style. Not its lr (the legend and the
+    table show it): a title that follows the lr would have to be resent, with the whole editor, on every
+    move of the lr slider."""
     mark = FAMILY_MARKS.get(family_of(settings), "⬛")
     style = "" if dash == "solid" else f" · {dash}"
-    return f"{mark} Run {index + 1}: {CHOICES[settings.choice]}, lr {settings.lr:g}{style}"
+    return f"{mark} Run {index + 1}: {CHOICES[settings.choice]}{style}"
 
 
 def run_editor(index: int, request: RunRequest) -> None:
@@ -239,43 +250,21 @@ def run_editor(index: int, request: RunRequest) -> None:
             args=(index,),
         )
         used = FIELDS_USED[settings.choice]
-        # lr: a log-scale slider for moving around, an exact entry for the precise value.
-        st.session_state[f"r{index}_lrstop"] = nearest_stop(settings.lr, LR_STOPS)
-        st.select_slider(
-            "Learning rate (log scale)",
-            options=LR_STOPS,
-            format_func=lambda v: f"{v:g}",
-            key=f"r{index}_lrstop",
-            on_change=_on_lr_stop_moved,
-            args=(index,),
-        )
-        st.number_input(
-            "lr (exact)",
-            min_value=limits.LR_MIN,
-            max_value=limits.LR_MAX,
-            value=default("lr"),
-            step=None,
-            format="%g",
-            key=key("lr"),
-            bind="query-params",
-            on_change=rerun_section,
-            args=(run_section(index),),
-            help=f"Between {limits.LR_MIN:g} and {limits.LR_MAX:g}.",
-        )
+        RUN_LR_SECTIONS[index]()
         if "beta1" in used:
             left, right = st.columns(2)
             left.number_input(
                 "β1", 0.0, 0.9999, value=default("beta1"), step=0.01, format="%.4g", key=key("beta1"),
-                bind="query-params", on_change=rerun_section, args=(run_section(index),),
+                bind="query-params", on_change=rerun_body,
             )  # fmt: skip
             right.number_input(
                 "β2", 0.0, 0.99999, value=default("beta2"), step=0.001, format="%.5g", key=key("beta2"),
-                bind="query-params", on_change=rerun_section, args=(run_section(index),),
+                bind="query-params", on_change=rerun_body,
             )  # fmt: skip
         if "alpha" in used:
             st.number_input(
                 "α (smoothing)", 0.0, 0.9999, value=default("alpha"), step=0.01, format="%.4g",
-                key=key("alpha"), bind="query-params", on_change=rerun_section, args=(run_section(index),),
+                key=key("alpha"), bind="query-params", on_change=rerun_body,
             )  # fmt: skip
         if "eps" in used:
             st.select_slider(
@@ -284,8 +273,7 @@ def run_editor(index: int, request: RunRequest) -> None:
                 value=default("eps"),
                 key=key("eps"),
                 bind="query-params",
-                on_change=rerun_section,
-                args=(run_section(index),),
+                on_change=rerun_body,
             )
         if "momentum" in used:
             st.slider(
@@ -296,8 +284,7 @@ def run_editor(index: int, request: RunRequest) -> None:
                 step=0.01,
                 key=key("momentum"),
                 bind="query-params",
-                on_change=rerun_section,
-                args=(run_section(index),),
+                on_change=rerun_body,
             )
         toggles = [name for name in ("nesterov", "amsgrad", "rectify", "centered") if name in used]
         for column, name in zip(st.columns(max(len(toggles), 1)), toggles, strict=False):
@@ -306,8 +293,7 @@ def run_editor(index: int, request: RunRequest) -> None:
                 value=default(name),
                 key=key(name),
                 bind="query-params",
-                on_change=rerun_section,
-                args=(run_section(index),),
+                on_change=rerun_body,
             )
         st.button(
             "Remove this run",
@@ -316,6 +302,36 @@ def run_editor(index: int, request: RunRequest) -> None:
             args=(index,),
             disabled=state.run_count() <= 1,
         )
+
+
+def lr_controls(index: int) -> None:
+    """Run `index`'s lr: a log-scale slider for moving around, an exact entry for the precise value.
+
+    Its own section inside the editor: a move of either reruns the pair (each follows the other) and the
+    page body, not the rest of the editor."""
+    settings = state.run_settings(index)
+    st.session_state[f"r{index}_lrstop"] = nearest_stop(settings.lr, LR_STOPS)
+    st.select_slider(
+        "Learning rate (log scale)",
+        options=LR_STOPS,
+        format_func=lambda v: f"{v:g}",
+        key=f"r{index}_lrstop",
+        on_change=_on_lr_stop_moved,
+        args=(index,),
+    )
+    st.number_input(
+        "lr (exact)",
+        min_value=limits.LR_MIN,
+        max_value=limits.LR_MAX,
+        value=state.run_default_value(index, "lr"),
+        step=None,
+        format="%g",
+        key=state.run_key(index, "lr"),
+        bind="query-params",
+        on_change=rerun_section,
+        args=(lr_section(index),),
+        help=f"Between {limits.LR_MIN:g} and {limits.LR_MAX:g}.",
+    )
 
 
 def run_controls() -> None:
@@ -343,6 +359,9 @@ def _run_editor_section(index: int) -> Callable[[], None]:
 
 # One section per run slot (a section's key names one function): ui/sections.py.
 RUN_EDITOR_SECTIONS = [_run_editor_section(index) for index in range(limits.MAX_RUNS)]
+RUN_LR_SECTIONS = [
+    section(lambda index=index: lr_controls(index), lr_section(index)) for index in range(limits.MAX_RUNS)
+]
 
 
 def shared_controls() -> None:
