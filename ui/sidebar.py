@@ -21,6 +21,7 @@ from ui.presets import PRESETS, Preset
 from ui.run_settings import CHOICES, FIELD_NAMES, FIELDS_USED, RunSettings, defaults_for, family_of
 from ui.runs import RunRequest, current_runs
 from ui.sections import (
+    NOISE_SECTION,
     SHARED_SECTION,
     current_page,
     lr_section,
@@ -390,6 +391,12 @@ def shared_controls() -> None:
             on_change=rerun_body,
         )
     st.caption("…or click the map to start there.")
+    noise_section()
+
+
+def noise_controls() -> None:
+    """The gradient noise: σ, and its seed while σ > 0. A section of its own inside the shared controls: a
+    move of σ reruns it (the seed's entry comes and goes) and the page body, not Steps and the start."""
     st.slider(
         "Gradient noise σ",
         0.0,
@@ -399,7 +406,7 @@ def shared_controls() -> None:
         key=state.NOISE,
         bind="query-params",
         on_change=rerun_section,  # the seed's entry shows only while σ > 0
-        args=(SHARED_SECTION,),
+        args=(NOISE_SECTION,),
         help="Adds N(0, σ²) to each gradient component: the same noise for every run.",
     )
     if state.get(state.NOISE) > 0:
@@ -414,6 +421,7 @@ def shared_controls() -> None:
         )
 
 
+noise_section = section(noise_controls, NOISE_SECTION)
 shared_section = section(shared_controls, SHARED_SECTION)
 
 

@@ -258,12 +258,19 @@ def test_a_shared_control_redraws_the_body_and_its_own_section_only_where_that_c
     assert not app.get("page_link") and not run_titles(app)
     assert not app.slider and not app.number_input, "the shared controls were resent"
     assert len(decode(path_traces(map_figure(app))[0]["x"])) == 701
-    # Noise: its section changes (the seed's entry appears), so the shared controls are redrawn with the body.
+    # Noise: its section changes (the seed's entry appears), so σ and the seed are redrawn with the body,
+    # and not Steps and the start.
     whole_page(app)
     app.slider(key=state.NOISE).set_value(0.3).run()
     no_failure(app)
     assert not app.get("page_link") and not run_titles(app)
-    assert {n.key for n in app.number_input} == {state.START_X, state.START_Y, state.SEED}
+    assert [n.key for n in app.number_input] == [state.SEED]
+    assert [s.key for s in app.slider] == [state.NOISE]
+    app.slider(key=state.NOISE).set_value(0.0).run()  # and the seed's entry goes with σ = 0
+    no_failure(app)
+    assert not app.number_input and [s.key for s in app.slider] == [state.NOISE]
+    whole_page(app)
+    app.slider(key=state.NOISE).set_value(0.3).run()
     assert len(decode(path_traces(map_figure(app))[0]["x"])) == 701
 
 
