@@ -103,22 +103,20 @@ function showError(holder, message) {
   holder.errorBox.style.display = message ? "block" : "none";
 }
 
-// In-place updates. Plotly.react redraws a whole figure (axes, legend, buttons, scrubber) as soon as any
-// trace's data changes. A figure whose axes all have fixed ranges looks the same after a change of its
-// traces' points, names or hover texts, of its frames or of its scrubber's steps, except for those
-// traces, the legend and the scrubber. So such an update redraws only the traces from the first changed
-// one on (with plotly's own animate, what the frames use), then the legend if a name changed and the
-// scrubber if its steps changed. For the playground's map in the page: 25–50 ms a move, where
-// Plotly.react took 55–75 ms (bench/bench_playground.py).
+// In-place updates. Plotly.react redraws a whole figure (axes, legend, buttons) as soon as any trace's
+// data changes. A figure whose axes all have fixed ranges, and that has no plotly scrubber, looks the same
+// after a change of its traces' points, names or hover texts, or of its frames, except for those traces
+// and the legend. So such an update redraws only the traces from the first changed one on (with plotly's
+// own animate, what the frames use), then the legend if a name changed. For the playground's map in the
+// page: 25–50 ms a move, where Plotly.react took 55–75 ms (bench/bench_playground.py).
 const IN_PLACE_TRACE_KEYS = new Set(["x", "y", "name", "hovertemplate"]);
 
 const text = (value) => JSON.stringify(value === undefined ? null : value);
 
-// What updates are compared by: JSON texts of each trace's attributes, of the layout without its
-// scrubbers' steps, of those steps, of the frames and of the config.
+// What updates are compared by: JSON texts of each trace's attributes, of the layout, of the frames and
+// of the config.
 function figureRecord(figure, config) {
   const layout = figure.layout || {};
-  const sliders = layout.sliders || [];
   const axisFixed = (name) => {
     const axis = layout[name.replace(/^([xy])/, "$1axis")];
     return Boolean(axis && Array.isArray(axis.range) && !axis.autorange);
@@ -127,22 +125,23 @@ function figureRecord(figure, config) {
     traces: figure.data.map((trace) =>
       Object.fromEntries(Object.entries(trace).map(([key, value]) => [key, text(value)])),
     ),
-    layout: text({ ...layout, sliders: sliders.map(({ steps, ...slider }) => slider) }),
-    sliderSteps: sliders.map((slider) => text(slider.steps)),
+    layout: text(layout),
     frames: text(figure.frames || []),
     frameCount: (figure.frames || []).length,
     // Traces every frame touches: what is drawn of them depends on the animation's current frame.
     animated: new Set((figure.frames || []).flatMap((frame) => frame.traces || [])),
     config: text(config),
     fixedAxes: figure.data.every((trace) => axisFixed(trace.xaxis || "x") && axisFixed(trace.yaxis || "y")),
+    // plotly's own scrubber follows the animation: after playback, only Plotly.react puts it back where
+    // the figure says. The map's scrubber is the page's (`scrubber`), so the map has none.
+    plotlyScrubber: (layout.sliders || []).length > 0,
   };
 }
 
 // How `next` differs from `previous` (figureRecord's), if an in-place update can draw it; else null.
 function inPlaceChanges(previous, next) {
-  if (!previous || !next.fixedAxes || previous.config !== next.config || previous.layout !== next.layout) {
-    return null;
-  }
+  if (!previous || !next.fixedAxes || next.plotlyScrubber) return null;
+  if (previous.config !== next.config || previous.layout !== next.layout) return null;
   if (previous.traces.length !== next.traces.length) return null;
   let firstTrace = next.traces.length;
   let legend = false;
@@ -159,12 +158,7 @@ function inPlaceChanges(previous, next) {
     }
     if (changed) firstTrace = Math.min(firstTrace, k);
   }
-  return {
-    firstTrace,
-    legend,
-    sliderSteps: next.sliderSteps.flatMap((steps, i) => (steps === previous.sliderSteps[i] ? [] : [i])),
-    frames: previous.frames !== next.frames,
-  };
+  return { firstTrace, legend, frames: previous.frames !== next.frames };
 }
 
 async function updateInPlace(Plotly, graph, figure, changes, previous) {
@@ -189,15 +183,8 @@ async function updateInPlace(Plotly, graph, figure, changes, previous) {
       { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" },
     );
   }
-  const relayout = {};
-  if (changes.legend) relayout.showlegend = graph._fullLayout.showlegend; // redraws the legend alone
-  for (const i of changes.sliderSteps) relayout[`sliders[${i}].steps`] = figure.layout.sliders[i].steps;
-  (figure.layout.sliders || []).forEach((slider, i) => {
-    // Plotly.react puts the scrubber back at the figure's own step, wherever the user had moved it.
-    const active = slider.active || 0;
-    if (graph._fullLayout.sliders[i].active !== active) relayout[`sliders[${i}].active`] = active;
-  });
-  if (Object.keys(relayout).length) await Plotly.relayout(graph, relayout);
+  // Redraws the legend alone.
+  if (changes.legend) await Plotly.relayout(graph, { showlegend: graph._fullLayout.showlegend });
 }
 
 // A step scrubber drawn under the graph (ui/live_plotly.py, `scrubber`): an HTML range input that shows

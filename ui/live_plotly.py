@@ -2,16 +2,16 @@
 
 `st.plotly_chart` gives a changed figure a new element id, so the browser unmounts the old chart and runs
 plotly's `newPlot` from nothing on every slider move (measured: ~0.5–0.9 s for the playground's map and
-curves on our 2-core machine). `live_plotly_chart` is a custom component (`st.components.v2`, inline JS in
-ui/live_plotly.js, no build step) that keeps one graph div per key and hands each new figure to
-`Plotly.react`, which updates only what changed. A figure whose axes all have fixed ranges (the map) is
-updated in place when only its traces' points, names or hover texts, its frames or its scrubber's steps
-changed: just those traces, then the legend or the scrubber, are redrawn (the browser test checks that
-the result is exactly a fresh draw of the new figure). The page's live figures draw one after the other,
-each after the browser painted the one before, so the map shows before the curves are redrawn. Frames
-and the play/pause/speed buttons are plotly's own and run client-side, as in the exported HTML; the map's
-step scrubber is a range input the component draws under it (`scrubber`), which follows and drives the
-frames as plotly's does, and takes a move of Steps (new labels) without redrawing the figure.
+curves on our 2-core machine). `live_plotly_chart` is a custom component (`st.components.v2`, inline JS
+in ui/live_plotly.js, no build step) that keeps one graph div per key and hands each new figure to
+`Plotly.react`, which updates only what changed. A figure whose axes all have fixed ranges and that has
+no plotly scrubber (the map) is updated in place when only its traces' points, names or hover texts or
+its frames changed: just those traces, then the legend, are redrawn (the browser test checks that the
+result is exactly a fresh draw of the new figure). The page's live figures draw one after the other, each
+after the browser painted the one before, so the map shows before the curves are redrawn. Frames and the
+play/pause/speed buttons are plotly's own and run client-side, as in the exported HTML; the map's step
+scrubber is a range input the component draws under it (`scrubber`), which follows and drives the frames
+as plotly's does, and takes a move of Steps (new labels) without redrawing the figure.
 
 plotly.js is the basic bundle of the plotly package's own plotly.js version, vendored in
 ui/static/plotly/ (1.2 MB with scatter, the one trace type these figures use; the bigger bundles took
