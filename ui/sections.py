@@ -1,13 +1,12 @@
 """Sections: parts of a page that rerun on their own when one of their controls moves.
 
 A Streamlit rerun resends every element of the page, and the browser re-renders all of them (~87 on the
-playground, most of them sidebar widgets) before the figures can update. So each run's editor, its lr pair
-(slider and exact entry, a section inside the editor), the shared controls (steps, start, noise), the
-noise pair inside them (σ and its seed) and the page body are fragments with fixed keys, and a control's
-callback reruns only its own section and the body: on the playground a slider move resends a few of the
-~87 elements, not all of them (README, Benchmarks, has the figures). A control whose section looks the
-same after it moves (Steps, the start, the seed, a run's betas, ε, momentum and toggles) reruns the body
-alone.
+playground, most of them sidebar widgets) before the figures can update. So each run's lr pair (slider and
+exact entry, in the run's editor), the shared controls (steps, start, noise), the noise pair inside them
+(σ and its seed) and the page body are fragments with fixed keys, and a control's callback reruns only
+its own section and the body: on the playground a slider move resends a few of the ~87 elements, not all
+of them (README, Benchmarks, has the figures). A control whose section looks the same after it moves
+(Steps, the start, the seed, a run's betas, ε, momentum and toggles) reruns the body alone.
 
 A page takes part by drawing its body with `page_body` (the playground and the denominators page do). On
 a page that does not, the callbacks rerun the whole page, as a plain control does. A callback in a body
@@ -28,13 +27,8 @@ NOISE_SECTION = "noise"  # σ and the seed, inside the shared section
 BODY_SECTION_PAGE = "_body_section_page"  # session-state key: the page whose last full run drew a body
 
 
-def run_section(index: int) -> str:
-    """The section key of run `index`'s editor."""
-    return f"run{index}"
-
-
 def lr_section(index: int) -> str:
-    """The section key of run `index`'s lr pair (its slider and exact entry), inside the run's editor."""
+    """The section key of run `index`'s lr pair (its slider and exact entry, in the run's editor)."""
     return f"run{index}lr"
 
 

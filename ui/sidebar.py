@@ -8,7 +8,6 @@ bound to the URL, so any link restores the same view on any page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from ui.sections import (
     lr_section,
     rerun_body,
     rerun_section,
-    run_section,
     section,
 )
 from ui.surface_choice import SurfaceChoice, resolve_current_surface
@@ -346,20 +344,11 @@ def run_controls() -> None:
         help=f"Race up to {limits.MAX_RUNS} optimizers at once; the same one may appear twice.",
     )
     for request in current_runs():
-        RUN_EDITOR_SECTIONS[request.index]()
+        run_editor(request.index, request)
 
 
-def _run_editor_section(index: int) -> Callable[[], None]:
-    def draw() -> None:  # on a section rerun, the run's settings are read again
-        requests = current_runs()
-        if index < len(requests):
-            run_editor(index, requests[index])
-
-    return section(draw, run_section(index))
-
-
-# One section per run slot (a section's key names one function): ui/sections.py.
-RUN_EDITOR_SECTIONS = [_run_editor_section(index) for index in range(limits.MAX_RUNS)]
+# One section per run slot (a section's key names one function): ui/sections.py. A run's editor is not a
+# section itself: every control in it reruns the lr pair, the body or the whole page.
 RUN_LR_SECTIONS = [
     section(lambda index=index: lr_controls(index), lr_section(index)) for index in range(limits.MAX_RUNS)
 ]
