@@ -34,14 +34,14 @@ function loadPlotly(url) {
 
 // plotly's calc step lists, for every trace and on every draw, which of its attributes hold arrays
 // (PlotSchema.findArrayAttributes). It finds them by walking the trace type's whole attribute schema,
-// several hundred nodes, copying the path at each one: 20 ms of the ~60 ms plotly spends on a Steps move
-// of the playground (map and curves, 15 traces; CPU profile on the 2-core machine). The answer depends
-// only on the trace's type and on which of its attributes are arrays, so it is remembered under those:
-// the trace's own keys are walked (a few dozen nodes), and the schema once per kind of trace. Traces are
-// walked the way plotly walks them (into plain objects, and into plain objects inside arrays), and keys
-// that start with "_" are plotly's bookkeeping, never attributes. tests/e2e/test_playground.py checks
-// that the answers are plotly's own, in the same order, for the app's figures and for traces with arrays
-// in nested and per-point attributes.
+// several hundred nodes, copying the path at each one: 20 ms of the ~60 ms plotly spends on a Steps move of
+// the playground (map and curves, 15 traces; CPU profile on the 2-core machine). The answer depends only on
+// the trace's type and on which of its attributes are arrays, so it is remembered under those: the trace's
+// own keys are walked (a few dozen nodes), and plotly's walk runs once for each trace type and set of array
+// attributes. Traces are walked the way plotly walks them (into plain objects, and into plain objects
+// inside arrays), and keys that start with "_" are plotly's bookkeeping, never attributes.
+// tests/e2e/test_playground.py checks that the answers are plotly's own, in the same order, for the app's
+// figures and for traces with arrays in nested and per-point attributes.
 const ARRAY_ATTRIBUTES_KEY = "__optimizerLabUncachedFindArrayAttributes";
 
 function isPlainObject(value) {
@@ -56,7 +56,13 @@ function isArrayOrTypedArray(value) {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
-function arrayPathsOf(value, prefix, paths) {
+// The paths of `value`'s arrays, as plotly's walk would reach them; null past MAX_ATTRIBUTE_DEPTH. plotly's
+// attributes nest a few objects deep (marker.colorbar.title.font is four): a deeper value is no attribute
+// tree, and such a trace is answered by plotly's walk, not remembered.
+const MAX_ATTRIBUTE_DEPTH = 8;
+
+function arrayPathsOf(value, prefix, paths, depth = 0) {
+  if (depth > MAX_ATTRIBUTE_DEPTH) return null;
   for (const key of Object.keys(value)) {
     if (key.charCodeAt(0) === 95) continue; // "_"
     const child = value[key];
@@ -64,11 +70,12 @@ function arrayPathsOf(value, prefix, paths) {
       paths.push(prefix + key);
       if (Array.isArray(child)) {
         for (let index = 0; index < child.length; index++) {
-          if (isPlainObject(child[index])) arrayPathsOf(child[index], `${prefix}${key}[${index}].`, paths);
+          if (!isPlainObject(child[index])) continue;
+          if (!arrayPathsOf(child[index], `${prefix}${key}[${index}].`, paths, depth + 1)) return null;
         }
       }
     } else if (isPlainObject(child)) {
-      arrayPathsOf(child, `${prefix}${key}.`, paths);
+      if (!arrayPathsOf(child, `${prefix}${key}.`, paths, depth + 1)) return null;
     }
   }
   return paths;
@@ -90,7 +97,9 @@ function rememberArrayAttributes(Plotly) {
       answers = answersByModule.get(module);
       if (!answers) answersByModule.set(module, (answers = new Map()));
     }
-    const signature = arrayPathsOf(trace, "", []).join("\n");
+    const paths = arrayPathsOf(trace, "", []);
+    if (!paths) return uncached.call(this, trace);
+    const signature = paths.join("\n");
     let answer = answers.get(signature);
     if (!answer) answers.set(signature, (answer = uncached.call(this, trace)));
     return answer.slice(); // each trace gets its own list, as from plotly

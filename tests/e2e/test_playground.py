@@ -443,6 +443,8 @@ ARRAY_ATTRIBUTES_JS = """async () => {
     const scratch = document.createElement('div');
     document.body.appendChild(scratch);
     const x = [0, 1, 2];
+    let deep = {values: [1, 2, 3]};
+    for (let level = 0; level < 12; level++) deep = {inner: deep};
     await window.Plotly.newPlot(scratch, [
         {x, y: [1, 2, 3], mode: 'markers', marker: {color: [1, 2, 3], size: 8, line: {width: [1, 2, 3]}}},
         {x, y: new Float64Array([3, 1, 2]), mode: 'lines+markers', hovertext: ['a', 'b', 'c'],
@@ -450,6 +452,8 @@ ARRAY_ATTRIBUTES_JS = """async () => {
         {x, y: [2, 2, 2], text: 'one text for all', textposition: ['top left', 'top center', 'top right'],
          mode: 'text'},
         {x, y: [0, 1, 0], error_y: {type: 'data', array: [0.1, 0.2, 0.3], visible: true}},
+        // meta takes any value: nested deeper than any attribute tree, it is answered by plotly's own walk
+        {x, y: [1, 0, 1], marker: {color: [3, 2, 1]}, meta: deep},
     ]);
     compare('scratch plot', scratch._fullData);
     const shapes = scratch._fullData.map((trace) => uncached(trace).length);
