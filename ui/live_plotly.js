@@ -118,6 +118,8 @@ function showError(holder, message) {
 // and the legend. So such an update redraws only the traces from the first changed one on (with plotly's
 // own animate, what the frames use), then the legend if a name changed. For the playground's map in the
 // page: 25–50 ms a move, where Plotly.react took 55–75 ms (bench/bench_playground.py).
+// plotly's animate options for showing data or a frame at once, without a transition.
+const STILL = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
 const IN_PLACE_TRACE_KEYS = new Set(["x", "y", "name", "hovertemplate"]);
 
 const text = (value) => JSON.stringify(value === undefined ? null : value);
@@ -186,11 +188,7 @@ async function updateInPlace(Plotly, graph, figure, changes, previous) {
       const keys = [...IN_PLACE_TRACE_KEYS].filter((key) => key in figure.data[k]);
       return Object.fromEntries(keys.map((key) => [key, figure.data[k][key]]));
     });
-    await Plotly.animate(
-      graph,
-      { data, traces },
-      { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" },
-    );
+    await Plotly.animate(graph, { data, traces }, STILL);
   }
   // Redraws the legend alone.
   if (changes.legend) await Plotly.relayout(graph, { showlegend: graph._fullLayout.showlegend });
@@ -200,8 +198,6 @@ async function updateInPlace(Plotly, graph, figure, changes, previous) {
 // and drives the animation's frames as plotly's own scrubber does, but whose labels change with the page's
 // DOM alone. plotly redraws its whole scrubber, measuring every label, whenever the steps change, and a
 // move of Steps changes them all (20–45 ms of each such move in the page, bench/bench_playground.py).
-const STILL = { frame: { duration: 0, redraw: false }, transition: { duration: 0 }, mode: "immediate" };
-
 function showStep(scrubber, index) {
   scrubber.input.value = String(index);
   scrubber.label.textContent = scrubber.spec.prefix + scrubber.spec.labels[index];

@@ -39,10 +39,11 @@ def stops_around(value: float, stops: list[float], reach: int) -> list[float]:
     The slider shows the stop nearest `value` (a typed value between stops included); `value` itself is
     never among them.
     """
-    here = stops.index(nearest_stop(value, stops))
+    shown = nearest_stop(value, stops)
+    here = stops.index(shown)
     around = []
     for distance in range(1, reach + 1):
         around += [stops[i] for i in (here - distance, here + distance) if 0 <= i < len(stops)]
-    if nearest_stop(value, stops) != value:
+    if shown != value:
         around.insert(0, stops[here])  # a typed value: the slider's own stop is one drag away
     return [stop for stop in around if stop != value]
