@@ -39,6 +39,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -238,11 +239,7 @@ async def press_and_wait_for_redraw(
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far, from Linux /proc; 0 where unavailable.
-
-    Printed beside the latencies: on one small machine the 30 browsers compete with the server, and this
-    says how much of the machine the server itself took.
-    """
+    """CPU seconds (user + system) a process has used so far, from Linux /proc; 0 where unavailable."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -250,15 +247,78 @@ def cpu_seconds(pid: int) -> float:
         return 0.0
 
 
+CPU_ROLES = ("server", "Chromium pages", "Chromium, the rest", "Playwright driver", "this harness", "other")
+
+
+def process_role(pid: int, command_line: str, server_pid: int) -> str:
+    """Which of CPU_ROLES a process plays in the run, from its pid and command line."""
+    if pid == server_pid:
+        return "server"
+    if pid == os.getpid():
+        return "this harness"
+    if "chrom" in command_line:
+        return "Chromium pages" if "--type=renderer" in command_line else "Chromium, the rest"
+    if "playwright" in command_line:
+        return "Playwright driver"
+    return "other"
+
+
+class CpuMeter:
+    """CPU seconds every process on the machine has used, summed by its role (Linux /proc).
+
+    Printed beside the latencies: on one small machine the 30 browsers compete with the server, and this
+    says where the machine's two cores went, the harness's own share included. Sampled once a second
+    (`run`), so a process that ends during the run (a session's page, when it closes) keeps what it had
+    used by its last sample.
+    """
+
+    def __init__(self, server_pid: int) -> None:
+        self._server_pid = server_pid
+        self._last_seen: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU seconds)
+
+    def sample(self) -> dict[str, float]:
+        """Read every process now; CPU seconds by role so far, ended processes included."""
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            try:
+                command_line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if pid in self._last_seen:  # a process keeps its role: an ended one has no command line
+                role, used = self._last_seen[pid]
+                self._last_seen[pid] = (role, max(used, cpu_seconds(pid)))
+            elif command_line:  # not a kernel thread
+                self._last_seen[pid] = (process_role(pid, command_line, self._server_pid), cpu_seconds(pid))
+        totals = dict.fromkeys(CPU_ROLES, 0.0)
+        for role, used in self._last_seen.values():
+            totals[role] += used
+        return totals
+
+    async def run(self, period_s: float = 1.0) -> None:
+        while True:
+            self.sample()
+            await asyncio.sleep(period_s)
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> str:
+    """'server 20.1 s, Chromium pages 150.2 s, ...': what each role used between two samples."""
+    return ", ".join(f"{role} {max(0.0, after[role] - before[role]):.1f} s" for role in CPU_ROLES)
+
+
 class ClassroomGate:
     """Releases the slider phase once every session has loaded (or given up): the class moves together."""
 
-    def __init__(self, sessions: int) -> None:
+    def __init__(self, sessions: int, on_release: Callable[[], None] = lambda: None) -> None:
         self._waiting = sessions
         self._all_ready = asyncio.Event()
+        self._on_release = on_release
 
     def arrive(self) -> None:
         self._waiting -= 1
+        if self._waiting == 0:
+            self._on_release()
         if self._waiting <= 0:
             self._all_ready.set()
 
@@ -397,9 +457,15 @@ async def load_test(options: argparse.Namespace) -> int:
                 await playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
                 for _ in range(options.browsers)
             ]
-            server_cpu_before = cpu_seconds(server.pid)
+            meter = CpuMeter(server.pid)
+            cpu_at = {"start": meter.sample()}
+            sampling = asyncio.ensure_future(meter.run())
             started = time.perf_counter()
-            gate = ClassroomGate(options.sessions)
+
+            def moves_begin() -> None:
+                cpu_at["moves"] = meter.sample()
+
+            gate = ClassroomGate(options.sessions, on_release=moves_begin)
             tasks = [
                 asyncio.ensure_future(
                     run_session(browsers[result.index % len(browsers)], base_url, options, result, gate)
@@ -411,7 +477,8 @@ async def load_test(options: argparse.Namespace) -> int:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
             wall_s = time.perf_counter() - started
-            server_cpu_s = cpu_seconds(server.pid) - server_cpu_before
+            cpu_at["end"] = meter.sample()
+            sampling.cancel()
             for browser in browsers:
                 await browser.close()
 
@@ -429,8 +496,10 @@ async def load_test(options: argparse.Namespace) -> int:
         f"{entry_point.relative_to(REPO_ROOT)}  page /{options.page}"
         f"  sessions {options.sessions}  moves each {options.moves}"
         f"  browsers {options.browsers} (nice {options.client_nice})  wall {wall_s:.1f} s"
-        f"  server CPU {server_cpu_s:.1f} s"
     )
+    print(f"CPU, whole run: {cpu_used(cpu_at['start'], cpu_at['end'])}")
+    if "moves" in cpu_at:
+        print(f"CPU, from the class's first move on: {cpu_used(cpu_at['moves'], cpu_at['end'])}")
     load_times = [result.load_s for result in results if result.load_s is not None]
     for what, values in (
         ("page load -> first chart", load_times),
