@@ -11,7 +11,9 @@ showing another session's settings).
 It also reports the server's part of each move: from the browser sending the slider's new value to the
 browser receiving the end of that rerun, both read off the browser's network stack (DevTools protocol),
 so the time the page then takes to draw is left out. Here the 30 pages share the server's two cores; in
-a class each student's laptop draws its own page, and the server's part is what they share.
+a class each student's laptop draws its own page, and the server's part is what they share. And it reports
+where the machine's CPU went, by role (the server, Chromium's pages, the rest of Chromium, Playwright's
+driver, this harness), for the whole run and from the class's first move on.
 
 Bounded in every direction: N sessions (default 30), M moves each (default 3), a deadline for the whole
 run (default 600 s) after which it stops by itself and reports what it has.
