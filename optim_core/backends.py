@@ -58,6 +58,16 @@ class ArrayOps:
             return self.xp.from_numpy(np.empty(shape, dtype=numpy_dtype))
         return np.empty(shape, dtype=self.dtype)
 
+    def stack_axes(self, x_row: Any, y_row: Any) -> Any:
+        """The (2, B) array of two (B,) rows of one shape and dtype: a gradient's x and y parts.
+
+        numpy's `np.array` of the pair rather than `np.stack`, whose Python-level checks cost ~3 µs a
+        call, a tenth of an eager step of the default run; the same numbers either way.
+        """
+        if self.name == "torch":
+            return self.xp.stack((x_row, y_row))
+        return np.array((x_row, y_row))
+
     def zeros_like(self, a: Any) -> Any:
         return self.xp.zeros_like(a)
 

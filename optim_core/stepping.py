@@ -116,7 +116,7 @@ def advance(
     """
     gx, gy = gradient(params[0], params[1])
     if not isinstance(params, AxisRows):
-        grad = ops.xp.stack((gx, gy))
+        grad = ops.stack_axes(gx, gy)
         if noise is not None:
             grad = grad + noise
         state, step = optimizer.update(hp, state, grad, t, ops)
