@@ -236,6 +236,9 @@ function updateScrubber(holder, spec) {
   }
   const scrubber = scrubberOf(holder);
   scrubber.root.style.display = "";
+  // Under the plot area: between the margins the figure was drawn with.
+  const margin = holder.graph._fullLayout && holder.graph._fullLayout.margin;
+  if (margin) scrubber.root.style.margin = `0 ${margin.r}px 0 ${margin.l}px`;
   scrubber.spec = spec;
   scrubber.input.max = String(spec.frames.length - 1);
   showStep(scrubber, 0);

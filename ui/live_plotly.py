@@ -31,9 +31,6 @@ import orjson
 import streamlit as st
 from streamlit.components import v1 as components_v1
 
-from viz.playground_figure import MARGIN_LEFT as MAP_MARGIN_LEFT
-from viz.playground_figure import MARGIN_RIGHT as MAP_MARGIN_RIGHT
-
 # Vendored plotly.js (see its README): same version as the plotly package's, only the trace types used.
 PLOTLY_JS_DIR = Path(__file__).parent / "static" / "plotly"
 PLOTLY_JS_FILE = "plotly-basic.min.js"
@@ -45,10 +42,8 @@ _render = st.components.v2.component(
     js=(Path(__file__).with_name("live_plotly.js")).read_text(encoding="utf-8"),
     css=(
         ".live-plotly { width: 100%; }"
-        # Under the map's Play buttons, spanning its plot area (between the layout's margins).
-        " .live-scrubber { display: flex; align-items: center; gap: 0.75rem;"
-        f" margin: 0 {MAP_MARGIN_RIGHT}px 0 {MAP_MARGIN_LEFT}px;"
-        " min-height: 2.25rem; }"
+        # Under the map's Play buttons; ui/live_plotly.js sets its margins to the plot area's.
+        " .live-scrubber { display: flex; align-items: center; gap: 0.75rem; min-height: 2.25rem; }"
         " .live-scrubber input { flex: 1; accent-color: #444; }"
         " .live-scrubber output { min-width: 5.5em; text-align: right; font-size: 0.9rem; }"
     ),

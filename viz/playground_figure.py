@@ -20,7 +20,6 @@ from viz.landscape import Box, ContourLines, landscape_trace, minima_trace
 from viz.runs import RunPicture
 
 FIGURE_HEIGHT = 600
-MARGIN_LEFT = 50  # px, room for the y axis's ticks and title
 # px: plotly's modebar stands upright in the right margin, so it never covers the legend above the plot
 # (a legend entry is what a click hides or shows a run by).
 MARGIN_RIGHT = 40
@@ -263,7 +262,7 @@ def map_figure(
     aspect = (x_max - x_min) / (y_max - y_min)
     layout: dict[str, Any] = {
         "height": FIGURE_HEIGHT,
-        "margin": {"l": MARGIN_LEFT, "r": MARGIN_RIGHT, "t": 40 if title else 10, "b": 160},
+        "margin": {"l": 50, "r": MARGIN_RIGHT, "t": 40 if title else 10, "b": 160},
         "modebar": {"orientation": "v"},
         # The default domains, written out: Plotly.react writes them into the drawn layout when it updates
         # a plot with linked axes, so a figure updated in place and one drawn fresh compare equal.
