@@ -51,10 +51,10 @@ from tests.e2e.helpers import (
     ARTIFACTS_DIR,
     CHROMIUM_ARGS,
     DRAWN_FIGURE_SELECTOR,
-    ENTRY_POINT,
     EXCEPTION_SELECTOR,
     FIGURE_STATE_JS,
     REPO_ROOT,
+    SERVER_ENTRY_POINT,
     STATUS_WIDGET_SELECTOR,
     VIEWPORT,
     chromium_path,
@@ -446,7 +446,7 @@ async def load_test(options: argparse.Namespace) -> int:
     from playwright.async_api import async_playwright
 
     results = [SessionResult(index) for index in range(options.sessions)]
-    entry_point = FLOOR_PAGE if options.floor else ENTRY_POINT
+    entry_point = FLOOR_PAGE if options.floor else SERVER_ENTRY_POINT
     with serve_app(ARTIFACTS_DIR / "load_test_server.log", entry_point=entry_point) as (base_url, server):
         # The server is started first, so lowering this process's priority now lowers only what it
         # starts from here on: Playwright's driver, every Chromium process and this harness.

@@ -53,8 +53,17 @@ class RunResult:
 
 def current_runs() -> list[RunRequest]:
     """The runs the sidebar defines right now, each with its colour (by family) and dash (by repeat)."""
-    shared = state.shared_settings()
-    settings = [state.run_settings(i) for i in range(state.run_count())]
+    return requests_for([state.run_settings(i) for i in range(state.run_count())], state.shared_settings())
+
+
+def default_runs() -> list[RunRequest]:
+    """The runs a first visit shows: every control at its default (what `current_runs` gives then)."""
+    count = int(state.DEFAULTS[state.RUN_COUNT])
+    return requests_for([state.default_run(i) for i in range(count)], state.default_shared_settings())
+
+
+def requests_for(settings: list[RunSettings], shared: state.SharedSettings) -> list[RunRequest]:
+    """One request per run's settings, all with the `shared` controls; styles by family and repeat."""
     styles = run_styles([family_of(s) for s in settings])
     return [
         RunRequest(i, s, shared.start, shared.steps, shared.noise, shared.seed, color, dash)

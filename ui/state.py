@@ -141,9 +141,18 @@ class SharedSettings:
 
 
 def shared_settings() -> SharedSettings:
+    return _shared_from(get)
+
+
+def default_shared_settings() -> SharedSettings:
+    """The shared controls at their defaults (a first visit's), read without a session."""
+    return _shared_from(DEFAULTS.__getitem__)
+
+
+def _shared_from(value_of: Any) -> SharedSettings:
     return SharedSettings(
-        steps=int(get(STEPS)),
-        start=(float(get(START_X)), float(get(START_Y))),
-        noise=float(get(NOISE)),
-        seed=int(get(SEED)),
+        steps=int(value_of(STEPS)),
+        start=(float(value_of(START_X)), float(value_of(START_Y))),
+        noise=float(value_of(NOISE)),
+        seed=int(value_of(SEED)),
     )

@@ -1,6 +1,6 @@
 """Real-browser harness shared by the e2e tests, the screenshot script and the load test.
 
-One job each: start the app exactly as `make run` does (`streamlit run app.py` from the repository root, on
+One job each: start the app exactly as `make run` does (`streamlit run serve.py` from the repository root, on
 a free loopback port), launch Debian's Chromium through Playwright, find every page, open a page by its
 deep link, and wait until Streamlit has finished rerunning.
 """
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ENTRY_POINT = REPO_ROOT / "app.py"
+ENTRY_POINT = REPO_ROOT / "app.py"  # the playground: the home page's script
+SERVER_ENTRY_POINT = REPO_ROOT / "serve.py"  # what `make run` starts: app.py, warmed up first
 PAGES_DIR = REPO_ROOT / "pages"
 ARTIFACTS_DIR = REPO_ROOT / "artifacts" / "e2e"
 
@@ -96,8 +97,8 @@ def free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def streamlit_command(port: int, entry_point: Path = ENTRY_POINT) -> list[str]:
-    """The command `make run` uses (`.venv/bin/streamlit run app.py`), with this interpreter and a test port
+def streamlit_command(port: int, entry_point: Path = SERVER_ENTRY_POINT) -> list[str]:
+    """The command `make run` uses (`.venv/bin/streamlit run serve.py`), with this interpreter and a test port
     (or another script where `entry_point` says so: the load test's floor page, bench/floor_page.py).
 
     `sys.executable -m streamlit` is the same installation as the venv's `streamlit` script; the server
@@ -150,7 +151,7 @@ def stop_process(process: subprocess.Popen[bytes], grace_s: float = 10.0) -> Non
 
 @contextlib.contextmanager
 def serve_app(
-    log_path: Path | None = None, startup_timeout_s: float = 90.0, entry_point: Path = ENTRY_POINT
+    log_path: Path | None = None, startup_timeout_s: float = 90.0, entry_point: Path = SERVER_ENTRY_POINT
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Serve the app on a free loopback port for the duration of the block; yields (base URL, process).
 
