@@ -356,8 +356,9 @@ async def move_sliders(page: Page, options: argparse.Namespace, result: SessionR
     slider = slider_locator(page, options.slider)
     expected = await slider.input_value()
     shown = await fingerprint(page)
-    clock = ServerReplyClock()
-    await clock.attach(page)
+    clock = ServerReplyClock() if options.server_part else None
+    if clock is not None:
+        await clock.attach(page)
     rng = random.Random(result.index)
     for move in range(options.moves):
         await asyncio.sleep(rng.uniform(0.2, options.think_time))
@@ -367,7 +368,7 @@ async def move_sliders(page: Page, options: argparse.Namespace, result: SessionR
             result.errors.append(f"move {move}: the chart did not redraw within {options.step_timeout:.0f} s")
             continue
         result.latencies_s.append(latency_s)
-        if clock.reply_s is not None:
+        if clock is not None and clock.reply_s is not None:
             result.server_replies_s.append(clock.reply_s)
         previous, shown = shown, await changed_fingerprint(page, shown, timeout_ms)
         if shown == previous:
@@ -539,6 +540,12 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
         default=0,
         help="run the browsers (and this harness) at this lower CPU priority than the server, 0-19: "
         "in a class each browser runs on its own laptop, here all 30 share the server's two cores",
+    )
+    parser.add_argument(
+        "--server-part",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time the server's part of each move from every page's websocket frames (DevTools protocol)",
     )
     parser.add_argument(
         "--floor",
