@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,12 +24,15 @@ _LOGGER = logging.getLogger(__name__)
 @asynccontextmanager
 async def warmed_up(_app: Any) -> AsyncIterator[None]:
     """Startup of the server: warm the first page, then serve. A warm-up that fails costs only time."""
-    from ui.warm_up import warm_up_first_page
+    from ui.warm_up import WARMED_UP, warm_up_first_page
 
+    started = time.perf_counter()
     try:
         await asyncio.to_thread(warm_up_first_page)
     except Exception:  # the first visitor then does the work itself, and sees any error on the page
         _LOGGER.exception("warming up the first page failed; serving without it")
+    else:
+        print(f"  {WARMED_UP} in {time.perf_counter() - started:.1f} s", flush=True)
     yield
 
 

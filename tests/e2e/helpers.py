@@ -32,6 +32,7 @@ ENTRY_POINT = REPO_ROOT / "app.py"  # the playground: the home page's script
 SERVER_ENTRY_POINT = REPO_ROOT / "serve.py"  # what `make run` starts: app.py, warmed up first
 PAGES_DIR = REPO_ROOT / "pages"
 ARTIFACTS_DIR = REPO_ROOT / "artifacts" / "e2e"
+SERVER_LOG = ARTIFACTS_DIR / "server.log"  # where a served app's output goes unless a caller says otherwise
 
 # Playwright cannot download its own browser on our machines: it drives Debian's chromium instead.
 DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
@@ -158,7 +159,7 @@ def serve_app(
     The server's output goes to `log_path` (default artifacts/e2e/server.log), where a failing test's
     traceback can be read; a pipe nobody reads would block the server once its buffer fills.
     """
-    log_path = log_path or ARTIFACTS_DIR / "server.log"
+    log_path = log_path or SERVER_LOG
     log_path.parent.mkdir(parents=True, exist_ok=True)
     port = free_loopback_port()
     base_url = f"http://127.0.0.1:{port}"
