@@ -8,6 +8,7 @@ on anything but the key itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,7 +150,7 @@ def default_shared_settings() -> SharedSettings:
     return _shared_from(DEFAULTS.__getitem__)
 
 
-def _shared_from(value_of: Any) -> SharedSettings:
+def _shared_from(value_of: Callable[[str], Any]) -> SharedSettings:
     return SharedSettings(
         steps=int(value_of(STEPS)),
         start=(float(value_of(START_X)), float(value_of(START_Y))),

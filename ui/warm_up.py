@@ -18,9 +18,8 @@ import importlib
 
 WARMED_UP = "Warmed up the first page"  # what serve.py prints when done (the browser tests look for it)
 
-# Everything the playground's first run imports: the page body pulls in the figures, the exports, the 3D
-# view and the sidebar's controls; the typed-function worker is started as app.py starts it.
-FIRST_PAGE_MODULES = ("ui.playground", "ui.sidebar", "ui.sections", "ui.background", "viz.export")
+# What app.py imports; the page body's figures, exports and 3D view come in with ui.playground.
+FIRST_PAGE_MODULES = ("ui.background", "ui.playground", "ui.sections", "ui.sidebar")
 
 
 def warm_up_first_page() -> None:
