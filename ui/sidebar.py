@@ -16,6 +16,7 @@ import streamlit as st
 from ui import limits, state
 from ui.log_stops import EPS_STOPS, LR_STOPS, nearest_stop
 from ui.memory import freeze_after_full_collections
+from ui.page_style import add_page_style
 from ui.presets import PRESETS, Preset
 from ui.run_settings import CHOICES, FIELD_NAMES, FIELDS_USED, RunSettings, defaults_for, family_of
 from ui.runs import RunRequest, current_runs
@@ -445,6 +446,7 @@ def sidebar() -> SidebarState:
     """
     freeze_after_full_collections()  # keeps Streamlit's collection after each run cheap (ui/memory.py)
     keep_values_across_pages()
+    add_page_style()
     with st.sidebar:
         navigation()
         st.divider()

@@ -158,6 +158,70 @@ def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) ->
     assert_no_exception(page)
 
 
+# While the test holds the server's replies (below), the page's view of the map and the curves: whether
+# Streamlit marks them stale, their opacity, and every animation the page is running.
+STALE_VIEW_JS = """() => ({
+    figures: ['map', 'curves'].map((key) => {
+        const element = document.querySelector(`.st-key-${key}[data-testid=stElementContainer]`);
+        const style = getComputedStyle(element);
+        return {stale: element.getAttribute('data-stale'), opacity: Number(style.opacity),
+                layer: style.willChange};
+    }),
+    running: document.getAnimations().filter((animation) => animation.playState === 'running')
+        .map((animation) => `${animation.transitionProperty || animation.animationName} on ` +
+             (animation.effect.target.getAttribute('data-testid') || animation.effect.target.className)),
+})"""
+# What the server sends before a rerun's first element: that a run started (and that the run a widget
+# callback ended early finished). The test passes these and holds the rest.
+RUN_STATE_MESSAGES = {"new_session", "session_status_changed", "script_finished", "heartbeat_ack"}
+
+
+def test_a_slow_rerun_dims_the_figures_in_one_step_and_animates_nothing(page: Page, base_url: str) -> None:
+    """While a rerun is under way for longer than 0.5 s, what it has not resent yet is dimmed, at once and
+    not in a 1 s fade whose every frame the browser would composite again (ui/page_style.py says what
+    that cost a class). The server is made slow here by holding its replies to the page for 1.5 s."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    held: list[tuple[object, bytes]] = []
+    holding = [False]
+
+    def hold_replies(route) -> None:
+        server = route.connect_to_server()
+
+        def to_page(message: str | bytes) -> None:
+            # Once the run's first element is held, so is everything after it, in order.
+            if holding[0] and (
+                held or ForwardMsg.FromString(message).WhichOneof("type") not in RUN_STATE_MESSAGES
+            ):
+                held.append((route, message))
+            else:
+                route.send(message)
+
+        server.on_message(to_page)  # the page's own messages still go straight to the server
+
+    page.route_web_socket(re.compile(r"/_stcore/stream"), hold_replies)
+    open_playground(page, base_url)
+    before = figure_fingerprint(page)
+    holding[0] = True
+    thumb = page.locator("[data-testid=stSlider] input[aria-label='Steps']")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(1_500)
+    waiting = page.evaluate(STALE_VIEW_JS)
+    holding[0] = False
+    for route, message in held:
+        route.send(message)
+    assert held, "the server should have replied to the move"
+    for figure in waiting["figures"]:
+        assert figure["stale"] == "true" and figure["opacity"] < 0.5, waiting
+        assert figure["layer"] == "opacity", waiting  # dimmed and back by compositing, not repainting
+    assert waiting["running"] == [], waiting
+    assert wait_for_figure_change(page, before) != before
+    wait_for_app_idle(page)
+    assert [figure["opacity"] for figure in page.evaluate(STALE_VIEW_JS)["figures"]] == [1, 1]
+    assert_no_exception(page)
+
+
 # The run editors are popovers in the sidebar: a button each, titled with the run; the browser mounts an
 # editor's widgets only while its popover is open.
 RUN_BUTTONS = "[data-testid=stPopover] button"
