@@ -15,6 +15,10 @@ a class each student's laptop draws its own page, and the server's part is what 
 where the machine's CPU went, by role (the server, Chromium's pages, the rest of Chromium, Playwright's
 driver, this harness), for the whole run and from the class's first move on.
 
+The sessions run in Chromium's headless shell, Playwright's own browser for headless runs, where Debian's
+package of it is installed (`apt-get install chromium-headless-shell`; else the browser tests' Chromium;
+`--chromium PATH` chooses another).
+
 Bounded in every direction: N sessions (default 30), M moves each (default 3), a deadline for the whole
 run (default 600 s) after which it stops by itself and reports what it has.
 
@@ -438,6 +442,23 @@ def cross_talk(results: list[SessionResult]) -> list[str]:
     return problems
 
 
+# Playwright's own browser for headless runs is Chromium's headless shell (what `playwright install`
+# fetches for them): the same Blink renderer as the full browser, without its windowing and browser UI.
+# Debian packages it as chromium-headless-shell. Here the 30 browsers stand in for 30 students' laptops on
+# the server's own two cores, so the class uses the lighter shell where it is installed: it left the
+# browser and GPU processes ~3.0-4.3 s of CPU over the class's moves, where the full browser took 5.6-8.5
+# s (README, Benchmarks). The browser tests keep the full Chromium a student would use.
+HEADLESS_SHELL_PATH = "/usr/bin/chromium-headless-shell"
+
+
+def class_browser_path() -> str:
+    """The Chromium the class runs: $CHROMIUM_PATH if set, else Debian's headless shell where installed,
+    else the browser tests' Chromium."""
+    if "CHROMIUM_PATH" in os.environ or not os.access(HEADLESS_SHELL_PATH, os.X_OK):
+        return chromium_path()
+    return HEADLESS_SHELL_PATH
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
@@ -457,7 +478,7 @@ async def load_test(options: argparse.Namespace) -> int:
             # Several browser processes: one Chromium's browser process, which carries every page's
             # network and input traffic, would otherwise be the bottleneck, not the server.
             browsers = [
-                await playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
+                await playwright.chromium.launch(executable_path=options.chromium, args=list(CHROMIUM_ARGS))
                 for _ in range(options.browsers)
             ]
             meter = CpuMeter(server.pid)
@@ -498,7 +519,8 @@ async def load_test(options: argparse.Namespace) -> int:
     print(
         f"{entry_point.relative_to(REPO_ROOT)}  page /{options.page}"
         f"  sessions {options.sessions}  moves each {options.moves}"
-        f"  browsers {options.browsers} (nice {options.client_nice})  wall {wall_s:.1f} s"
+        f"  browsers {options.browsers} × {Path(options.chromium).name} (nice {options.client_nice})"
+        f"  wall {wall_s:.1f} s"
     )
     print(f"CPU, whole run: {cpu_used(cpu_at['start'], cpu_at['end'])}")
     if "moves" in cpu_at:
@@ -530,6 +552,12 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--think-time", type=float, default=2.0, help="longest pause between moves, s")
     parser.add_argument("--browsers", type=int, default=3, help="Chromium processes sharing the sessions")
+    parser.add_argument(
+        "--chromium",
+        default=class_browser_path(),
+        help="the Chromium the sessions run in (default: $CHROMIUM_PATH, else Debian's "
+        "chromium-headless-shell where installed, else the browser tests' Chromium)",
+    )
     parser.add_argument("--ramp", type=float, default=10.0, help="sessions arrive spread over this, s")
     parser.add_argument("--load-timeout", type=float, default=240.0, help="longest wait for a page load, s")
     parser.add_argument("--step-timeout", type=float, default=30.0, help="longest wait for one redraw, s")

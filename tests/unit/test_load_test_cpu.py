@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from bench import load_test
 from bench.load_test import CPU_ROLES, CpuMeter, cpu_used, process_role
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads Linux /proc")
@@ -25,6 +26,9 @@ def test_every_process_gets_its_role_from_its_pid_or_command_line():
     assert (
         process_role(7, "/usr/lib/chromium/chromium --headless --no-sandbox", server) == "Chromium, the rest"
     )
+    shell = "/usr/lib/chromium/chromium-headless-shell"  # the class's browser where installed
+    assert process_role(10, f"{shell} --type=renderer --lang=en-US", server) == "Chromium pages"
+    assert process_role(11, f"{shell} --headless --no-sandbox", server) == "Chromium, the rest"
     assert process_role(8, ".venv/lib/python3.11/site-packages/playwright/driver/node cli.js", server) == (
         "Playwright driver"
     )
@@ -56,3 +60,17 @@ def test_a_process_that_ends_keeps_the_cpu_it_had_used_by_the_last_sample():
     assert set(after) == set(CPU_ROLES)
     assert all(after[role] >= before[role] for role in CPU_ROLES)  # nothing is ever taken back
     assert f"other {used:.1f} s" in cpu_used(before, after)
+
+
+def test_the_class_runs_in_the_headless_shell_where_installed_unless_told_otherwise(monkeypatch, tmp_path):
+    shell = tmp_path / "chromium-headless-shell"
+    shell.write_text("#!/bin/sh\n")
+    monkeypatch.setattr(load_test, "HEADLESS_SHELL_PATH", str(shell))
+    monkeypatch.delenv("CHROMIUM_PATH", raising=False)
+    shell.chmod(0o644)  # not runnable: the browser tests' Chromium
+    assert load_test.class_browser_path() == load_test.chromium_path() == "/usr/bin/chromium"
+    shell.chmod(0o755)
+    assert load_test.class_browser_path() == str(shell)
+    monkeypatch.setenv("CHROMIUM_PATH", "/opt/other/chrome")  # a Chromium the user chose wins
+    assert load_test.class_browser_path() == "/opt/other/chrome"
+    assert load_test.parse_options(["--chromium", "/x/chrome"]).chromium == "/x/chrome"
