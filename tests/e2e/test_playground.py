@@ -179,7 +179,7 @@ RUN_STATE_MESSAGES = {"new_session", "session_status_changed", "script_finished"
 def test_a_slow_rerun_dims_the_figures_in_one_step_and_animates_nothing(page: Page, base_url: str) -> None:
     """While a rerun is under way for longer than 0.5 s, what it has not resent yet is dimmed, at once and
     not in a 1 s fade whose every frame the browser would composite again (ui/page_style.py says what
-    that cost a class). The server is made slow here by holding its replies to the page for 1.5 s."""
+    that cost a class). The server is made slow here by holding its replies to the page."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
     held: list[tuple[object, bytes]] = []
@@ -206,7 +206,9 @@ def test_a_slow_rerun_dims_the_figures_in_one_step_and_animates_nothing(page: Pa
     thumb = page.locator("[data-testid=stSlider] input[aria-label='Steps']")
     thumb.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(1_500)
+    # Streamlit's fade would still be under way 1 s after the figures went stale; one step is done by then.
+    page.wait_for_selector(".st-key-map[data-stale=true]", state="attached", timeout=10_000)
+    page.wait_for_timeout(1_000)
     waiting = page.evaluate(STALE_VIEW_JS)
     holding[0] = False
     for route, message in held:
