@@ -69,7 +69,7 @@ from tests.e2e.helpers import (
 )
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Locator, Page
+    from playwright.async_api import Browser, ElementHandle, Locator, Page
 
 FLOOR_PAGE = Path(__file__).with_name("floor_page.py")
 
@@ -131,9 +131,28 @@ class SessionResult:
     final_fingerprint: str | None = None
 
 
+# The harness's own work in the 30 pages is load on the machine it measures, so each step of a move is one
+# evaluate in the page: no Playwright locator (its CSS and role engines walk the whole page, shadow roots
+# and accessibility tree included, on every call) and no selector polling over the DevTools protocol.
+# Resolves once the app has finished its script run (the page's own state, and no "Running" status);
+# then gives the drawn figures' states (FIGURE_STATE_JS), so waiting and reading take one round trip.
+FIGURE_STATES_WHEN_IDLE_JS = f"""
+async ([timeoutMs, readFigures]) => {{
+    const figureStates = {FIGURE_STATE_JS};
+    const deadline = performance.now() + timeoutMs;
+    const idle = () => document.querySelector({APP_IDLE_SELECTOR!r})
+        && !document.querySelector({STATUS_WIDGET_SELECTOR!r});
+    while (!idle()) {{
+        if (performance.now() > deadline) throw new Error(`still running after ${{timeoutMs}} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }}
+    return readFigures ? figureStates([...document.querySelectorAll({DRAWN_FIGURE_SELECTOR!r})]) : null;
+}}
+"""
+
+
 async def wait_idle(page: Page, timeout_ms: int) -> None:
-    await page.wait_for_selector(APP_IDLE_SELECTOR, state="attached", timeout=timeout_ms)
-    await page.wait_for_selector(STATUS_WIDGET_SELECTOR, state="detached", timeout=timeout_ms)
+    await page.evaluate(FIGURE_STATES_WHEN_IDLE_JS, [timeout_ms, False])
 
 
 # Resolves once the page's live figures (ui/live_plotly.js) have drawn everything they were handed, and
@@ -156,21 +175,23 @@ async def settled_fingerprint(page: Page, timeout_ms: int) -> str:
     """The figures' fingerprint once the app is idle and its live figures have drawn all they were given."""
     await wait_idle(page, timeout_ms)
     await asyncio.wait_for(page.evaluate(LIVE_FIGURES_SETTLED_JS), timeout_ms / 1000)
-    return await fingerprint(page)
+    return await fingerprint(page, timeout_ms)
 
 
-async def fingerprint(page: Page) -> str:
-    return digest_figure_states(await page.locator(DRAWN_FIGURE_SELECTOR).evaluate_all(FIGURE_STATE_JS))
+async def fingerprint(page: Page, timeout_ms: int) -> str:
+    """A digest of what the drawn figures show, once the app is idle (tests/e2e/helpers.py says what)."""
+    return digest_figure_states(await page.evaluate(FIGURE_STATES_WHEN_IDLE_JS, [timeout_ms, True]))
 
 
 async def changed_fingerprint(page: Page, previous: str, timeout_ms: int) -> str:
-    """The figures' fingerprint once it differs from `previous` (its charts redraw one after the
-    other, and the first redraw may not be the one that carries the change); `previous` on timeout."""
+    """The figures' fingerprint once the app is idle and it differs from `previous` (its charts redraw one
+    after the other, and the first redraw may not be the one that carries the change); `previous` on
+    timeout."""
     deadline = time.perf_counter() + timeout_ms / 1000
-    current = await fingerprint(page)
+    current = await fingerprint(page, timeout_ms)
     while current == previous and time.perf_counter() < deadline:
-        await page.wait_for_timeout(250)
-        current = await fingerprint(page)
+        await asyncio.sleep(0.25)
+        current = await fingerprint(page, timeout_ms)
     return current
 
 
@@ -178,6 +199,45 @@ def slider_locator(page: Page, label: str | None) -> Locator:
     if label:
         return page.get_by_role("slider", name=label).first
     return page.locator("[data-testid=stMain]").get_by_role("slider").first
+
+
+# Focuses the slider and arms the redraw timer (ARM_REDRAW_TIMER_JS) in one call; false if the element is
+# no longer in the page (Streamlit replaced it), so the slider must be found again.
+FOCUS_AND_ARM_JS = f"""
+(slider, timeoutMs) => {{
+    if (!slider.isConnected) return false;
+    slider.focus();
+    ({ARM_REDRAW_TIMER_JS})(timeoutMs);
+    return true;
+}}
+"""
+SLIDER_VALUE_JS = "(slider) => (slider.isConnected ? slider.value : null)"
+
+
+class SessionSlider:
+    """The slider a session moves: found once by its role and name (a query that walks the page's whole
+    accessibility tree), then used through its element, and found again only if Streamlit replaced it."""
+
+    def __init__(self, page: Page, label: str | None) -> None:
+        self.locator = slider_locator(page, label)
+        self._element: ElementHandle | None = None
+
+    async def _call(self, script: str, argument: object = None) -> object:
+        for _ in range(2):
+            if self._element is None:
+                self._element = await self.locator.element_handle()
+            answer = await self._element.evaluate(script, argument)
+            if answer is not None and answer is not False:
+                return answer
+            self._element = None
+        raise RuntimeError("the slider left the page and was not found again")
+
+    async def focus_and_arm(self, timeout_ms: int) -> None:
+        """Focus the slider and arm the page's redraw timer for the next key press."""
+        await self._call(FOCUS_AND_ARM_JS, timeout_ms)
+
+    async def value(self) -> str:
+        return str(await self._call(SLIDER_VALUE_JS))
 
 
 # base64 characters: a script_finished message takes ~100-150, a figure ~20,000 and more.
@@ -231,16 +291,14 @@ class ServerReplyClock:
 
 
 async def press_and_wait_for_redraw(
-    page: Page, slider: Locator, key: str, timeout_ms: int, clock: ServerReplyClock | None = None
+    page: Page, slider: SessionSlider, key: str, timeout_ms: int, clock: ServerReplyClock | None = None
 ) -> float | None:
     """Press a key on the slider; seconds from the key press to the chart's redraw (None: no redraw)."""
-    await slider.focus()
-    await page.evaluate(ARM_REDRAW_TIMER_JS, timeout_ms)
+    await slider.focus_and_arm(timeout_ms)
     if clock is not None:
         clock.arm()
     await page.keyboard.press(key)
     elapsed_ms = await page.evaluate("() => window.__redrawTimer.next")
-    await wait_idle(page, timeout_ms)
     return None if elapsed_ms is None else elapsed_ms / 1000
 
 
@@ -357,9 +415,9 @@ async def open_session(page: Page, base_url: str, options: argparse.Namespace, i
 async def move_sliders(page: Page, options: argparse.Namespace, result: SessionResult) -> None:
     """Move the slider `options.moves` times: time each redraw, check the session kept its own state."""
     timeout_ms = int(options.step_timeout * 1000)
-    slider = slider_locator(page, options.slider)
-    expected = await slider.input_value()
-    shown = await fingerprint(page)
+    slider = SessionSlider(page, options.slider)
+    expected = await slider.value()
+    shown = await fingerprint(page, timeout_ms)
     clock = ServerReplyClock() if options.server_part else None
     if clock is not None:
         await clock.attach(page)
@@ -377,7 +435,7 @@ async def move_sliders(page: Page, options: argparse.Namespace, result: SessionR
         previous, shown = shown, await changed_fingerprint(page, shown, timeout_ms)
         if shown == previous:
             result.errors.append(f"move {move}: the chart never changed")
-        moved_to = await slider.input_value()
+        moved_to = await slider.value()
         if moved_to == expected:
             result.errors.append(f"move {move}: the slider did not move")
         expected = moved_to
@@ -386,13 +444,13 @@ async def move_sliders(page: Page, options: argparse.Namespace, result: SessionR
     # push would arrive within the wait.
     shown = await settled_fingerprint(page, timeout_ms)
     await page.wait_for_timeout(500)
-    seen = await slider.input_value()
+    seen = await slider.value()
     if seen != expected:
         result.errors.append(f"slider shows {seen}, this session set {expected}")
-    result.own_value = await slider.get_attribute("aria-valuetext")
+    result.own_value = await slider.locator.get_attribute("aria-valuetext")
     if await page.locator(EXCEPTION_SELECTOR).count():
         result.errors.append("an exception box is shown")
-    result.final_fingerprint = await fingerprint(page)
+    result.final_fingerprint = await fingerprint(page, timeout_ms)
     if result.final_fingerprint != shown:
         result.errors.append("the chart changed while this session did nothing")
 
