@@ -17,7 +17,7 @@ Measured with the server made to take 1 s more per rerun, one Chromium session, 
 figures' layers 176 / 20; no dimming at all 159 / 7. With no extra second: 142–148 / 11.
 
 The results table is HTML (ui/results.py, `html_table`), so it is styled here as Streamlit styles a
-Markdown table: cell borders in the text's colour at low strength, so a dark theme gets dark borders.
+Markdown table: cell borders in the text's own colour at low strength, so they follow the theme.
 """
 
 from __future__ import annotations
