@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+TABLE_BORDER = "1px solid color-mix(in srgb, currentColor 12%, transparent)"
 # Only the stale state: the transition back to full opacity stays instant, as Streamlit has it. The keys
 # are the playground's live figures and its table (ui/playground.py, MAP_KEY, CURVES_KEY, RESULTS_KEY).
-TABLE_BORDER = "1px solid color-mix(in srgb, currentColor 12%, transparent)"
 PAGE_CSS = (
     '[data-stale="true"] { transition: opacity 0s linear 0.5s !important; }'
     " .st-key-map, .st-key-curves { will-change: opacity; }"

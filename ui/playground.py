@@ -118,8 +118,9 @@ def results_table(side: SidebarState, results: list[RunResult], tolerance: float
         if "final x" in row:
             row["final (x, y)"] = f"({row.pop('final x'):.4g}, {row.pop('final y'):.4g})"
     marks = [FAMILY_MARKS.get(result.request.family, "⬛") for result in results]
-    with st.container(key=RESULTS_KEY):
-        st.html(html_table(rows, marks))
+    if rows:
+        with st.container(key=RESULTS_KEY):
+            st.html(html_table(rows, marks))
 
 
 def exports(side: SidebarState, results: list[RunResult]) -> None:

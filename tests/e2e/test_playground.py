@@ -53,6 +53,16 @@ SCRUBBER_JS = """() => {
 }"""
 
 
+# The results table as the page shows it: header texts, each row's cell texts, and a cell's border.
+RESULTS_TABLE_JS = """() => {
+    const table = document.querySelector('.st-key-results table');
+    const texts = (row) => [...row.children].map((cell) => cell.textContent);
+    return {headers: texts(table.querySelector('thead tr')),
+            rows: [...table.querySelectorAll('tbody tr')].map(texts),
+            border: getComputedStyle(table.querySelector('td')).borderTop};
+}"""
+
+
 def open_playground(page: Page, base_url: str, query: dict[str, object] | None = None) -> None:
     open_page(page, base_url, "", query)
     assert wait_for_figures(page, minimum=2) >= 2, "the map and the curves should be drawn"
@@ -155,6 +165,11 @@ def test_moving_the_steps_slider_redraws_the_chart(page: Page, base_url: str) ->
     assert page.evaluate(f"() => {MAP}.__drawnBeforeTheMove === true")
     wait_for_app_idle(page)
     assert "steps=510" in page.url  # the moved control is in the link to share
+    # The results table under the charts (HTML, ui/results.py) follows: a row per run, with cell borders.
+    table = page.evaluate(RESULTS_TABLE_JS)
+    assert table["headers"][:2] == ["run", "optimizer"] and len(table["rows"]) == 3, table
+    assert all("after 510 steps" in row[-2] or "at step" in row[-2] for row in table["rows"]), table
+    assert table["border"].startswith("1px solid"), table
     assert_no_exception(page)
 
 
