@@ -1,5 +1,4 @@
-"""The page style every page adds to Streamlit's: how stale elements look while a rerun is under way, and
-the playground's results table.
+"""The page style every page adds to Streamlit's: how stale elements look while a rerun is under way.
 
 While a rerun runs, Streamlit marks the elements it has not resent yet as stale (`data-stale="true"`) and
 fades them to a third of their opacity over 1 s, after 0.5 s. A fade is an animation: the browser
@@ -15,24 +14,17 @@ never dims anything; a slow one still shows which parts are out of date.
 Measured with the server made to take 1 s more per rerun, one Chromium session, CPU per Steps move from
 `/proc` (renderer / GPU process, ms): Streamlit's fade 229 / 125; one step 205 / 20; one step and the
 figures' layers 176 / 20; no dimming at all 159 / 7. With no extra second: 142–148 / 11.
-
-The results table is HTML (ui/results.py, `html_table`), so it is styled here as Streamlit styles a
-Markdown table: cell borders in the text's own colour at low strength, so they follow the theme.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-TABLE_BORDER = "1px solid color-mix(in srgb, currentColor 12%, transparent)"
 # Only the stale state: the transition back to full opacity stays instant, as Streamlit has it. The keys
-# are the playground's live figures and its table (ui/playground.py, MAP_KEY, CURVES_KEY, RESULTS_KEY).
+# are the playground's live figures (ui/playground.py, MAP_KEY and CURVES_KEY).
 PAGE_CSS = (
     '[data-stale="true"] { transition: opacity 0s linear 0.5s !important; }'
     " .st-key-map, .st-key-curves { will-change: opacity; }"
-    " .st-key-results table { border-collapse: collapse; width: 100%; }"
-    f" .st-key-results th, .st-key-results td {{ padding: 0.375rem 0.75rem; border: {TABLE_BORDER};"
-    " text-align: left; vertical-align: middle; }"
 )
 
 

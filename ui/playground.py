@@ -10,7 +10,7 @@ from ui import limits, state
 from ui.figures import landscape_lines, surface_grid
 from ui.live_plotly import clicked_point, live_plotly_chart
 from ui.plotly_render import PrebuiltFigure
-from ui.results import html_table, table_rows, trajectories_csv
+from ui.results import markdown_table, table_rows, trajectories_csv
 from ui.runs import RunResult, compute_all, picture
 from ui.sidebar import FAMILY_MARKS, SidebarState, matching_preset
 from viz.curves import curves_figure
@@ -20,7 +20,6 @@ from viz.surface3d import surface_figure
 
 MAP_KEY = "map"
 CURVES_KEY = "curves"  # loss and distance against step, one figure
-RESULTS_KEY = "results"  # the table under them
 FULL_ANIMATION_MS = 6_000  # one pass through all frames at 1× (the map's own buttons play ½×, 2×, 4×)
 TOLERANCES = [1e-4, 1e-3, 1e-2, 1e-1, 0.5]
 VIEWS = {"map": "2D map", "3d": "3D surface"}
@@ -118,9 +117,7 @@ def results_table(side: SidebarState, results: list[RunResult], tolerance: float
         if "final x" in row:
             row["final (x, y)"] = f"({row.pop('final x'):.4g}, {row.pop('final y'):.4g})"
     marks = [FAMILY_MARKS.get(result.request.family, "⬛") for result in results]
-    if rows:
-        with st.container(key=RESULTS_KEY):
-            st.html(html_table(rows, marks))
+    st.markdown(markdown_table(rows, marks))
 
 
 def exports(side: SidebarState, results: list[RunResult]) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
-from html.parser import HTMLParser
 from typing import Any
 
 import numpy as np
@@ -68,58 +66,25 @@ def _cell(value: Any) -> str:
         return "—"
     if isinstance(value, float):
         return "—" if not np.isfinite(value) else f"{value:.3g}"
-    return str(value)
+    return str(value).replace("|", "\\|")
 
 
-def html_table(rows: Sequence[dict[str, Any]], marks: Sequence[str] = ()) -> str:
-    """The rows as an HTML table, every text escaped (no pandas on the page: the first load stays fast).
+def markdown_table(rows: Sequence[dict[str, Any]], marks: Sequence[str] = ()) -> str:
+    """The rows as a Markdown table (no pandas on the page: the first load stays fast).
 
-    `marks` prefixes each row's optimizer with its colour mark; "—" stands for "none" or "never". HTML
-    rather than a Markdown table: `st.html` hands it to the browser as it is, where `st.markdown` has the
-    page parse Markdown and build a React element per cell on every slider move (README, Benchmarks).
+    `marks` prefixes each row's optimizer with its colour mark; "—" stands for "none" or "never".
     """
     if not rows:
         return ""
     columns = list(dict.fromkeys(column for row in rows for column in row))
-    head = "".join(f"<th>{escape(column)}</th>" for column in columns)
-    body = []
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for index, row in enumerate(rows):
         cells = [_cell(row.get(column)) for column in columns]
         if index < len(marks) and "optimizer" in columns:
             position = columns.index("optimizer")
             cells[position] = f"{marks[index]} {cells[position]}"
-        body.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def table_cells(table: str) -> list[dict[str, str]]:
-    """The rows of an `html_table` as dicts of cell texts, header to cell (what a reader sees)."""
-    parser = _TableParser()
-    parser.feed(table)
-    header, *lines = parser.rows
-    return [dict(zip(header, line, strict=True)) for line in lines]
-
-
-class _TableParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("th", "td"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("th", "td") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def trajectories_csv(results: Sequence[RunResult]) -> str:

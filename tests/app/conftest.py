@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.results import table_cells
 from viz.playground_figure import path_trace_indices
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -72,10 +71,16 @@ def named_trace(spec: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def table(at: AppTest) -> list[dict[str, str]]:
-    """The results table (an HTML table under the charts) as a list of row dicts of cell texts."""
-    for element in at.html:
-        if element.value.startswith("<table>"):
-            return table_cells(element.value)
+    """The results table (a Markdown table under the charts) as a list of row dicts of cell texts."""
+    for element in at.markdown:
+        text = element.value
+        if text.startswith("| run |"):
+            lines = text.splitlines()
+            header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+            return [
+                dict(zip(header, (cell.strip() for cell in line.strip("|").split(" | ")), strict=True))
+                for line in lines[2:]
+            ]
     raise AssertionError("no results table on the page")
 
 
