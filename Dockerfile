@@ -20,4 +20,4 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status == 200 else 1)"]
 
-CMD ["streamlit", "run", "serve.py", "--server.port=8501", "--server.address=0.0.0.0"]
+CMD ["python", "-m", "serve", "--server.port=8501", "--server.address=0.0.0.0"]

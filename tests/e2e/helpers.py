@@ -1,6 +1,6 @@
 """Real-browser harness shared by the e2e tests, the screenshot script and the load test.
 
-One job each: start the app exactly as `make run` does (`streamlit run serve.py` from the repository root, on
+One job each: start the app exactly as `make run` does (`python -m serve` from the repository root, on
 a free loopback port), launch Debian's Chromium through Playwright, find every page, open a page by its
 deep link, and wait until Streamlit has finished rerunning.
 """
@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -99,18 +100,19 @@ def free_loopback_port() -> int:
 
 
 def streamlit_command(port: int, entry_point: Path = SERVER_ENTRY_POINT) -> list[str]:
-    """The command `make run` uses (`.venv/bin/streamlit run serve.py`), with this interpreter and a test port
-    (or another script where `entry_point` says so: the load test's floor page, bench/floor_page.py).
+    """The command `make run` uses (`.venv/bin/python -m serve`), with this interpreter and a test port
+    (or `streamlit run` of another script where `entry_point` says so: the load test's floor page,
+    bench/floor_page.py).
 
-    `sys.executable -m streamlit` is the same installation as the venv's `streamlit` script; the server
-    binds to loopback only so a test run never exposes the app to the network.
+    This interpreter is the venv's when the tests run under `make test`; the server binds to loopback only
+    so a test run never exposes the app to the network.
     """
+    if entry_point == SERVER_ENTRY_POINT:
+        command = [sys.executable, "-m", SERVER_ENTRY_POINT.stem]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", str(entry_point.relative_to(REPO_ROOT))]
     return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(entry_point.relative_to(REPO_ROOT)),
+        *command,
         "--server.port",
         str(port),
         "--server.address",
@@ -120,6 +122,15 @@ def streamlit_command(port: int, entry_point: Path = SERVER_ENTRY_POINT) -> list
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+def _as_a_terminal_starts_it() -> None:
+    """In the server process, before it starts: Ctrl-C (SIGINT) does what it does in a terminal.
+
+    A shell starts a background job with SIGINT ignored, and a child inherits that, so a test run started
+    that way would never see how the server answers a Ctrl-C.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_health(base_url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
@@ -167,6 +178,7 @@ def serve_app(
         process = subprocess.Popen(
             streamlit_command(port, entry_point),
             cwd=REPO_ROOT,
+            preexec_fn=_as_a_terminal_starts_it,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

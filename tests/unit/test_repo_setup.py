@@ -50,10 +50,10 @@ def test_test_requirements_build_on_the_runtime_ones() -> None:
 def test_make_run_serves_app_py_warmed_up_from_the_pinned_environment() -> None:
     recipe = makefile_target("run")
     assert ".runtime-installed" in recipe
-    assert "streamlit run serve.py" in recipe
+    assert "$(BIN)/python -m serve" in recipe
     # serve.py: app.py (and pages/) served by Streamlit, warmed up at startup; the container runs it too.
     assert 'st.App("app.py", lifespan=warmed_up)' in (REPO_ROOT / "serve.py").read_text()
-    assert '"streamlit", "run", "serve.py"' in (REPO_ROOT / "Dockerfile").read_text()
+    assert '"python", "-m", "serve"' in (REPO_ROOT / "Dockerfile").read_text()
 
 
 def test_make_test_lints_and_runs_every_test() -> None:
