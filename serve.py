@@ -23,6 +23,7 @@ import click
 import streamlit as st
 
 _LOGGER = logging.getLogger(__name__)
+STOPPED = "Stopped."  # what `main` prints when Ctrl-C stopped the server (a server test looks for it)
 
 
 @asynccontextmanager
@@ -46,7 +47,7 @@ app = st.App("app.py", lifespan=warmed_up)
 def main(streamlit_flags: list[str]) -> int:
     """Serve the app as `streamlit run serve.py <streamlit_flags>` does; the exit status it ends with.
 
-    Ctrl-C ends it with "Stopped." and status 0. Plain `streamlit run serve.py` ends it with "Aborted!" and
+    Ctrl-C ends it with STOPPED and status 0. Plain `streamlit run serve.py` ends it with "Aborted!" and
     status 1, so `make run` reported an error for every lecturer who stopped the app: Streamlit serves an
     `st.App` through uvicorn, which shuts down on SIGINT and then raises SIGINT again; the KeyboardInterrupt
     reaches Streamlit's click command line, and click reports it as an aborted command.
@@ -56,7 +57,7 @@ def main(streamlit_flags: list[str]) -> int:
     try:
         cli.main(["run", __file__, *streamlit_flags], prog_name="streamlit", standalone_mode=False)
     except click.Abort:
-        print("  Stopped.", flush=True)
+        print(f"  {STOPPED}", flush=True)
     except click.ClickException as error:  # a mistyped flag: click's own message, as `streamlit run` shows it
         error.show()
         return error.exit_code

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 
+from serve import STOPPED
 from tests.e2e.helpers import ARTIFACTS_DIR, SERVER_LOG, serve_app
 from ui.warm_up import WARMED_UP
 
@@ -24,4 +25,4 @@ def test_ctrl_c_stops_the_server_with_exit_status_0_and_no_error() -> None:
     log = log_path.read_text(encoding="utf-8", errors="replace")
     assert exit_status == 0, log
     assert "Aborted" not in log and "Traceback" not in log, log
-    assert "Stopped." in log, log
+    assert STOPPED in log, log
