@@ -28,8 +28,13 @@ HEADERS = (
 )
 
 
+# SGD's lines are the shortest: its column gives room to AdaBelief's, so every line fits at 1280 pixels
+# with the sidebar open (a browser test measures it)
+COLUMN_WEIGHTS = [1.1, 1.6, 2.6, 2.9]
+
+
 def algorithms_side_by_side() -> None:
-    columns = st.columns([1.1, 2.2, 2.4, 2.8])
+    columns = st.columns(COLUMN_WEIGHTS)
     columns[0].markdown("**line**")
     for column, (_, title, family) in zip(columns[1:], HEADERS, strict=True):
         column.markdown(
@@ -37,7 +42,7 @@ def algorithms_side_by_side() -> None:
             unsafe_allow_html=True,
         )
     for row in ALGORITHM_ROWS:
-        columns = st.columns([1.1, 2.2, 2.4, 2.8], vertical_alignment="center")
+        columns = st.columns(COLUMN_WEIGHTS, vertical_alignment="center")
         with columns[0]:
             st.markdown(f"**{row.job}**")
             if row.focus is not None:

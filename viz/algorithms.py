@@ -57,16 +57,26 @@ ALGORITHM_ROWS: tuple[AlgorithmRow, ...] = (
         "second moment",
         r"\text{(none)}",
         r"v_t \leftarrow \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2",
-        BLUE + r"{s_t \leftarrow \beta_2 s_{t-1} + (1-\beta_2)\,(g_t - m_t)^2 + \epsilon}",
+        # two lines: on one, s_t's update is wider than a column on a 1280-pixel screen with the sidebar open
+        BLUE + r"{\begin{aligned} s_t &\leftarrow \beta_2 s_{t-1} \\"
+        r" &\quad + (1-\beta_2)\,(g_t - m_t)^2 + \epsilon \end{aligned}}",
         "second",
     ),
     AlgorithmRow(
         "bias correction",
         r"\text{(none)}",
-        r"\hat m_t \leftarrow \frac{m_t}{1-\beta_1^t},\quad \hat v_t \leftarrow \frac{v_t}{1-\beta_2^t}",
-        r"\hat m_t \leftarrow \frac{m_t}{1-\beta_1^t},\quad "
+        # stacked, m̂ over v̂, for the same reason
+        r"\begin{aligned} \hat m_t &\leftarrow \frac{m_t}{1-\beta_1^t} \\[10pt]"
+        r" \hat v_t &\leftarrow \frac{v_t}{1-\beta_2^t} \end{aligned}",
+        # each cell of an aligned row is its own group, so the blue is given per piece (\mathrel keeps
+        # the arrow's spacing)
+        r"\begin{aligned} \hat m_t &\leftarrow \frac{m_t}{1-\beta_1^t} \\[10pt] "
         + BLUE
-        + r"{\hat s_t \leftarrow \frac{s_t}{1-\beta_2^t}}",
+        + r"{\hat s_t} &\mathrel{"
+        + BLUE
+        + r"{\leftarrow}} "
+        + BLUE
+        + r"{\frac{s_t}{1-\beta_2^t}}\end{aligned}",
         "denom",
     ),
     AlgorithmRow(
