@@ -191,7 +191,9 @@ def body(side: SidebarState) -> None:
             )
     if all(run.symbol is None for run in runs):
         st.info("SGD has no denominator: add Adam or AdaBelief in the sidebar to see one.")
-    left, right = st.columns([6, 5], gap="medium")
+    # Equal halves: at 1280 px with the sidebar open the inspector's worked formula for Adam and
+    # AdaBelief needs about 340 px, and a 6:5 split left it 325 (a browser test measures this).
+    left, right = st.columns([1, 1], gap="medium")
     with left:
         lines = landscape_lines(side.surface_id)
         figure = map_figure(

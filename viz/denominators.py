@@ -379,16 +379,18 @@ def update_formula_latex(values: Any, axis_index: int) -> str:
         letter = values.symbol
         moment = float(values.second_moment[axis_index])
         beta2 = values.beta2
+        # −α/(1−β1^t) · m/(√(v/(1−β2^t))+ε), torch's form, in two factors: with the numbers in, one line
+        # is wider than the inspector column on a 1280-pixel screen, so each factor takes a line
         symbolic = (
-            rf"-\frac{{\alpha}}{{1-\beta_1^{{{t}}}}}\cdot"
-            rf"\frac{{m_{{{t},{a}}}}}{{\sqrt{{{letter}_{{{t},{a}}}/(1-\beta_2^{{{t}}})}}+\epsilon}}"
+            rf"-\frac{{\alpha}}{{1-\beta_1^{{{t}}}}}",
+            rf"\frac{{m_{{{t},{a}}}}}{{\sqrt{{{letter}_{{{t},{a}}}/(1-\beta_2^{{{t}}})}}+\epsilon}}",
         )
         numbers = (
-            rf"-\frac{{{latex_number(values.lr)}}}{{1-{latex_number(values.beta1)}^{{{t}}}}}\cdot"
+            rf"-\frac{{{latex_number(values.lr)}}}{{1-{latex_number(values.beta1)}^{{{t}}}}}",
             rf"\frac{{{latex_number(m)}}}{{\sqrt{{{latex_number(moment)}/(1-{latex_number(beta2)}^{{{t}}})}}"
-            rf"+{latex_number(values.eps)}}}"
+            rf"+{latex_number(values.eps)}}}",
         )
-        return _aligned(lhs, symbolic, numbers, latex_number(update))
+        return _aligned(lhs, symbolic, numbers, latex_number(update), lhs_alone=True)
     if name == "sgd" and plain and values.lr is not None:
         return _aligned(
             lhs,
@@ -413,10 +415,18 @@ def update_formula_latex(values: Any, axis_index: int) -> str:
     )
 
 
-def _aligned(lhs: str, *right_hand_sides: str) -> str:
-    """lhs = the rule, then = each further form on its own line (fits a narrow column)."""
-    lines = " \\\\ ".join(f"&= {side}" for side in right_hand_sides)
-    return rf"\begin{{aligned}} {lhs} {lines} \end{{aligned}}"
+def _aligned(lhs: str, *right_hand_sides: str | tuple[str, ...], lhs_alone: bool = False) -> str:
+    """lhs = the rule, then = each further form on its own line, to fit a narrow column. A form given as a
+    tuple of factors breaks before each factor after the first (· on a new, indented line); with
+    `lhs_alone` the lhs takes a line of its own, so the forms get the column's whole width."""
+    lines = [f"&{lhs}"] if lhs_alone else []
+    for index, side in enumerate(right_hand_sides):
+        first, *rest = (side,) if isinstance(side, str) else side
+        lead = "" if lhs_alone or index > 0 else f"{lhs} "
+        lines.append(f"{lead}&= {first}")
+        lines.extend(rf"&\qquad\cdot {factor}" for factor in rest)
+    line_break = r" \\ "
+    return rf"\begin{{aligned}} {line_break.join(lines)} \end{{aligned}}"
 
 
 def inspector_rows(values: Any) -> list[dict[str, str]]:

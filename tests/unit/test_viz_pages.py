@@ -121,7 +121,10 @@ def test_time_series_cursor_follows_the_step_and_sgd_has_no_denominator(abs_runs
 
 def _evaluate_substituted(latex: str) -> float:
     """Evaluate the middle of an Adam/AdaBelief formula, −lr/(1 − β1^t) · m/(√(v/(1 − β2^t)) + ε)."""
-    numbers = latex.split("&= ")[2].removesuffix(" \\\\ ").strip()
+    lines = latex.removeprefix(r"\begin{aligned} ").removesuffix(r" \end{aligned}").split(r" \\ ")
+    # lines: &Δx_t, then = the rule and = the numbers, each as two factors (the second one on a · line)
+    assert lines[0].startswith(r"&\Delta ") and lines[2].startswith(r"&\qquad\cdot "), lines
+    numbers = lines[3].removeprefix("&= ") + r"\cdot" + lines[4].removeprefix(r"&\qquad\cdot ")
     pattern = (
         r"-\\frac\{(?P<lr>[^}]*)\}\{1-(?P<b1>[^^]*)\^\{(?P<t>\d+)\}\}\\cdot\\frac\{(?P<m>[^}]*)\}"
         r"\{\\sqrt\{(?P<v>[^/]*)/\(1-(?P<b2>[^^]*)\^\{\d+\}\)\}\+(?P<eps>.*)\}"
@@ -145,7 +148,7 @@ def test_the_formula_with_its_numbers_gives_the_recorded_update(abs_runs, index)
         values = step_values(trajectory, t)
         for axis_index in (0, 1):
             latex = viz_denominators.update_formula_latex(values, axis_index)
-            assert latex.startswith(rf"\begin{{aligned}} \Delta {'xy'[axis_index]}_{{{t}}} &= ")
+            assert latex.startswith(rf"\begin{{aligned}} &\Delta {'xy'[axis_index]}_{{{t}}} \\ &= ")
             symbol = "v" if index == 0 else "s"
             assert rf"\sqrt{{{symbol}_{{{t},{'xy'[axis_index]}}}" in latex
             assert _evaluate_substituted(latex) == pytest.approx(
