@@ -7,6 +7,8 @@ exits with status 1, so a broken page never becomes the README's picture silentl
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +25,21 @@ from tests.e2e.helpers import (
 )
 
 SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"
+EMOJI_FONT_HINT = (
+    "no colour emoji font found: the page icons will show as empty boxes in the screenshots"
+    " (on Debian: apt-get install -y fonts-noto-color-emoji)"
+)
+
+
+def has_colour_emoji_font() -> bool:
+    """Whether fontconfig knows a colour emoji font, which Chromium needs to draw the page icons.
+
+    Without fc-list there is no way to tell, so the answer is yes (no warning)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return True
+    fonts = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, check=False).stdout
+    return "emoji" in fonts.lower()
 
 
 def save_screenshots(output_dir: Path = SCREENSHOT_DIR) -> list[str]:
@@ -57,6 +74,8 @@ def main() -> int:
     if missing:
         print("screenshots need " + " and ".join(missing), file=sys.stderr)
         return 1
+    if not has_colour_emoji_font():
+        print(EMOJI_FONT_HINT, file=sys.stderr)
     problems = save_screenshots()
     for problem in problems:
         print(problem, file=sys.stderr)
