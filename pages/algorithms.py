@@ -10,6 +10,7 @@ import numpy as np  # noqa: E402  (set_page_config must come first)
 from optim_core import sign_descent  # noqa: E402
 from surfaces import SurfaceError  # noqa: E402
 from ui import render, sidebar  # noqa: E402
+from ui.narrow_layout import formula_table  # noqa: E402
 from viz.algorithms import ALGORITHM_ROWS, DirectionSeries, angle_figure, compass_figure  # noqa: E402
 from viz.colors import color_for  # noqa: E402
 from viz.denominators import FOCUS_LABELS  # noqa: E402
@@ -34,6 +35,12 @@ COLUMN_WEIGHTS = [1.1, 1.6, 2.6, 2.9]
 
 
 def algorithms_side_by_side() -> None:
+    # On a narrow main area (1024-pixel projector, sidebar open) each row's label goes above its formulas
+    with formula_table("algorithm_table"):
+        formula_rows()
+
+
+def formula_rows() -> None:
     columns = st.columns(COLUMN_WEIGHTS)
     columns[0].markdown("**line**")
     for column, (_, title, family) in zip(columns[1:], HEADERS, strict=True):
@@ -55,6 +62,9 @@ def algorithms_side_by_side() -> None:
         for column, latex in zip(columns[1:], (row.sgd, row.adam, row.adabelief), strict=True):
             with column:
                 st.latex(latex)
+
+
+def algorithms_caption() -> None:
     st.caption(
         "All operations are per coordinate. Blue: what AdaBelief changes, as in the paper (no new "
         "hyperparameter). The paper's algorithms also project θ_t onto the feasible set; with no constraint "
@@ -68,10 +78,12 @@ def sign_descent_text() -> None:
         "Assume (1) g_t is drawn from a stationary distribution, so after bias correction "
         "E v̂_t = (E g_t)² + Var g_t; (2) low noise, (E g_t)² ≫ Var g_t; (3) low bias, β1ᵗ small. Then"
     )
+    # two lines: on one it is wider than the main area of a 1024-pixel screen with the sidebar open
     st.latex(
-        r"\Delta\theta_t^{Adam} = -\alpha\frac{m_t}{\sqrt{v_t}+\epsilon}"
-        r"\approx -\alpha\frac{\mathbb{E}g_t}{\sqrt{(\mathbb{E}g_t)^2+\mathbf{Var}\,g_t}+\epsilon}"
+        r"\begin{aligned} \Delta\theta_t^{Adam} &= -\alpha\frac{m_t}{\sqrt{v_t}+\epsilon} \\"
+        r" &\approx -\alpha\frac{\mathbb{E}g_t}{\sqrt{(\mathbb{E}g_t)^2+\mathbf{Var}\,g_t}+\epsilon}"
         r"\approx -\alpha\frac{\mathbb{E}g_t}{|\mathbb{E}g_t|} = -\alpha\,\mathrm{sign}(\mathbb{E}g_t)"
+        r" \end{aligned}"
     )
     st.markdown(
         "Adam behaves like **sign descent**: in 2D every step is at ±45° to the axes, whatever direction "
@@ -176,6 +188,7 @@ def body() -> None:
     sidebar()
     st.title("Algorithms side by side")
     algorithms_side_by_side()
+    algorithms_caption()
     st.header("Why Adam takes ±45° steps: “sign descent”", anchor="sign-descent")
     sign_descent_text()
     sign_descent_demo()

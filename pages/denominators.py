@@ -10,6 +10,7 @@ from optim_core.inspection import corrected_second_moment, step_values, update_d
 from surfaces import SurfaceError  # noqa: E402
 from ui import compute_all, render, sidebar, state  # noqa: E402
 from ui.figures import landscape_lines  # noqa: E402
+from ui.narrow_layout import stacked_when_narrow  # noqa: E402
 from ui.presets import Preset  # noqa: E402
 from ui.run_settings import with_lr  # noqa: E402
 from ui.sections import page_body  # noqa: E402
@@ -192,8 +193,10 @@ def body(side: SidebarState) -> None:
     if all(run.symbol is None for run in runs):
         st.info("SGD has no denominator: add Adam or AdaBelief in the sidebar to see one.")
     # Equal halves: at 1280 px with the sidebar open the inspector's worked formula for Adam and
-    # AdaBelief needs about 340 px, and a 6:5 split left it 325 (a browser test measures this).
-    left, right = st.columns([1, 1], gap="medium")
+    # AdaBelief needs about 340 px, and a 6:5 split left it 325 (a browser test measures this). On a
+    # narrower main area the inspector goes under the map.
+    with stacked_when_narrow("den_map_inspector"):
+        left, right = st.columns([1, 1], gap="medium")
     with left:
         lines = landscape_lines(side.surface_id)
         figure = map_figure(

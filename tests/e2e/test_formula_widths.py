@@ -1,9 +1,13 @@
-"""Every formula fits its column on a lecture-hall projector (1280 px wide, sidebar open).
+"""Every formula fits its column on a lecture-hall projector, 1280 or 1024 px wide with the sidebar open.
 
 KaTeX puts a display formula in a box that scrolls sideways when the formula is wider than its column, so
 a formula that does not fit shows its left part and hides the rest behind a scrollbar nobody sees on a
 projector. The update rules on the algorithms page and the step inspector's worked formula are the
 widest; the inspector is measured on the link with the longest numbers (step 4999 of 5000).
+
+At 1024 px the main area is narrow (ui/narrow_layout.py): the algorithms table puts each row's label
+above its formulas, and the denominators page puts the step inspector under the map. The layout tests
+check that each switches at the narrow width and only there.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from tests.e2e.helpers import assert_no_exception, discover_pages, open_page, wa
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-PROJECTOR = {"width": 1280, "height": 800}
+PROJECTORS = {"1280": {"width": 1280, "height": 800}, "1024": {"width": 1024, "height": 768}}
 
 # KaTeX's own box is 2 px wider than its content; more than that means the formula is cut off.
 SLACK_PX = 4
@@ -31,20 +35,60 @@ PAGES_WITH_FORMULAS = {"algorithms", "denominators"}
 LINKS = [(app_page.url_path, None) for app_page in discover_pages()] + [
     ("denominators", {"surface": "Rosenbrock", "steps": 5000, "den_t": 4999}),
 ]
+LINK_IDS = [f"{path or 'home'}{'-deep' if query else ''}" for path, query in LINKS]
+
+# The page's layout blocks, by their keys: the top of the first column and of the last one in their first
+# row; equal tops mean side by side, a later top for the last column means it went under the first.
+COLUMN_TOPS = """(key) => {
+    const row = document.querySelector(`.st-key-${key} [data-testid="stHorizontalBlock"]`);
+    const columns = row.querySelectorAll(':scope > [data-testid="stColumn"]');
+    return [columns[0].getBoundingClientRect().top, columns[columns.length - 1].getBoundingClientRect().top];
+}"""
 
 
-@pytest.mark.parametrize(
-    ("url_path", "query"), LINKS, ids=[f"{path or 'home'}{'-deep' if query else ''}" for path, query in LINKS]
-)
-def test_no_formula_is_cut_off_at_1280_px(
-    page: Page, base_url: str, url_path: str, query: dict | None
+def open_on_projector(
+    page: Page, base_url: str, width: str, url_path: str, query: dict | None = None
 ) -> None:
-    page.set_viewport_size(PROJECTOR)
+    page.set_viewport_size(PROJECTORS[width])
     open_page(page, base_url, url_path, query)
     wait_for_figures(page)
     assert_no_exception(page)
     page.evaluate("() => document.fonts.ready.then(() => true)")  # KaTeX's widths need its fonts
+
+
+@pytest.mark.parametrize("width", list(PROJECTORS))
+@pytest.mark.parametrize(("url_path", "query"), LINKS, ids=LINK_IDS)
+def test_no_formula_is_cut_off_on_a_projector(
+    page: Page, base_url: str, url_path: str, query: dict | None, width: str
+) -> None:
+    open_on_projector(page, base_url, width, url_path, query)
     if url_path in PAGES_WITH_FORMULAS:
         assert page.locator(".katex-display").count() > 0, f"/{url_path} shows no formula to measure"
     cut_off = page.evaluate(CUT_OFF_FORMULAS)
-    assert not cut_off, "formulas wider than their column at 1280 px:\n" + "\n".join(cut_off)
+    assert not cut_off, f"formulas wider than their column at {width} px:\n" + "\n".join(cut_off)
+
+
+@pytest.mark.parametrize(("width", "stacked"), [("1280", False), ("1024", True)])
+def test_step_inspector_goes_under_the_map_only_on_a_narrow_screen(
+    page: Page, base_url: str, width: str, stacked: bool
+) -> None:
+    open_on_projector(page, base_url, width, "denominators")
+    map_top, inspector_top = page.evaluate(COLUMN_TOPS, "den_map_inspector")
+    assert (inspector_top > map_top + 100) is stacked, (map_top, inspector_top)
+
+
+@pytest.mark.parametrize(("width", "narrow"), [("1280", False), ("1024", True)])
+def test_algorithm_rows_put_their_label_above_the_formulas_only_on_a_narrow_screen(
+    page: Page, base_url: str, width: str, narrow: bool
+) -> None:
+    open_on_projector(page, base_url, width, "algorithms")
+    label = page.locator(".st-key-algorithm_table").get_by_text("second moment", exact=True)
+    formula = page.locator(".st-key-algorithm_table .katex-display").filter(has_text="(none)").first
+    label_box, formula_box = label.bounding_box(), formula.bounding_box()
+    assert label_box is not None and formula_box is not None
+    if narrow:
+        assert label_box["y"] + label_box["height"] <= formula_box["y"], (label_box, formula_box)
+    else:
+        assert label_box["x"] + label_box["width"] <= formula_box["x"], (label_box, formula_box)
+    # the header row's "line" label is hidden on a narrow screen, where the label column is gone
+    assert page.locator(".st-key-algorithm_table").get_by_text("line", exact=True).is_visible() is not narrow
