@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402  (set_page_config must come first)
 from optim_core import regions  # noqa: E402
 from surfaces import SurfaceError  # noqa: E402
 from ui import render, sidebar  # noqa: E402
+from ui.narrow_layout import compact_tables_when_narrow  # noqa: E402
 from viz.regions import curve_figure, steps_figure, table_markdown  # noqa: E402
 
 LR_KEY, BETA1_KEY, BETA2_KEY, HISTORY_KEY = "reg_lr", "reg_b1", "reg_b2", "reg_n"
@@ -135,7 +136,8 @@ def body() -> None:
     x, f = curve_samples()
     render(curve_figure(x, f, studies, regions.curve_values), key="reg_curve", config=PLOT_CONFIG)
     render(steps_figure(studies), key="reg_steps", config=PLOT_CONFIG)
-    st.markdown(numbers_table(studies))
+    with compact_tables_when_narrow("reg_numbers"):  # eight columns: a narrow main area needs it
+        st.markdown(numbers_table(studies))
     st.caption(
         "Step = mean |Δx| per step over the run from the point (its first steps included). "
         "f′, f″ and the ideal step are at the point itself."

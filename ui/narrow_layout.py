@@ -19,7 +19,8 @@ from typing import Any
 import streamlit as st
 
 # Below this width the algorithms page's four columns and the denominators page's map-and-inspector halves
-# cut formulas off; at 820 pixels (1280-pixel screen, sidebar open) both fit (tests/e2e/test_formula_widths).
+# cut formulas off and the playground's results table scrolls sideways; at 820 pixels (a 1280-pixel
+# screen, sidebar open) everything fits (tests/e2e/test_projector_widths.py).
 NARROW_BELOW_PX = 800
 
 # The rows of columns a keyed container holds directly: container > layout wrapper > row > column.
@@ -27,6 +28,9 @@ _OWN_COLUMNS = '.st-key-{key} > [data-testid="stLayoutWrapper"] > [data-testid="
 
 # KaTeX sets display formulas at 1.21em; on a narrow block the formula table uses this size instead.
 NARROW_FORMULA_EM = 1.0
+# A narrow block's tables: smaller text, and half of Streamlit's cell padding.
+COMPACT_TABLE_EM = 0.875
+COMPACT_CELL_PADDING = "0.25rem 0.375rem"
 
 
 def _checked_key(key: str) -> str:
@@ -73,6 +77,18 @@ def formula_table_css(key: str, below_px: int = NARROW_BELOW_PX) -> str:
     )
 
 
+def compact_tables_css(key: str, below_px: int = NARROW_BELOW_PX) -> str:
+    """The style that sets the block's Markdown tables smaller and closer below `below_px`, so a table of
+    many columns stays within the block instead of scrolling sideways."""
+    key = _checked_key(key)
+    cells = f".st-key-{key} table th, .st-key-{key} table td"
+    return (
+        _query_container(key) + f" @container {key} (max-width: {below_px - 1}px) {{"
+        f" .st-key-{key} table {{ font-size: {COMPACT_TABLE_EM}em; }}"
+        f" {cells} {{ padding: {COMPACT_CELL_PADDING}; }} }}"
+    )
+
+
 def _styled_container(key: str, css: str) -> Any:
     # Style alone, st.html draws it in the page's event container: it takes no space.
     st.html(f"<style>{css}</style>")
@@ -89,3 +105,8 @@ def formula_table(key: str, below_px: int = NARROW_BELOW_PX) -> Any:
     """A container for a table of formulas built as rows of `st.columns`, a header row first and a label
     column first in each row; narrower than `below_px`, it rearranges as `formula_table_css` says."""
     return _styled_container(key, formula_table_css(key, below_px))
+
+
+def compact_tables_when_narrow(key: str, below_px: int = NARROW_BELOW_PX) -> Any:
+    """A container whose Markdown tables are set compactly when it is narrower than `below_px`."""
+    return _styled_container(key, compact_tables_css(key, below_px))

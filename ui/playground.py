@@ -9,6 +9,7 @@ import streamlit as st
 from ui import limits, state
 from ui.figures import landscape_lines, surface_grid
 from ui.live_plotly import clicked_point, live_plotly_chart
+from ui.narrow_layout import compact_tables_when_narrow, stacked_when_narrow
 from ui.plotly_render import PrebuiltFigure
 from ui.results import markdown_table, table_rows, trajectories_csv
 from ui.runs import RunResult, compute_all, picture
@@ -117,7 +118,9 @@ def results_table(side: SidebarState, results: list[RunResult], tolerance: float
         if "final x" in row:
             row["final (x, y)"] = f"({row.pop('final x'):.4g}, {row.pop('final y'):.4g})"
     marks = [FAMILY_MARKS.get(result.request.family, "⬛") for result in results]
-    st.markdown(markdown_table(rows, marks))
+    # nine columns: on a 1024-pixel projector with the sidebar open they need the compact setting
+    with compact_tables_when_narrow("results_table"):
+        st.markdown(markdown_table(rows, marks))
 
 
 def exports(side: SidebarState, results: list[RunResult]) -> None:
@@ -146,7 +149,10 @@ def playground(side: SidebarState) -> None:
     results = compute_all(side.surface_id, side.runs)
     notes(side, results)
     view, tolerance = chosen_view()
-    main, curves = st.columns([3, 2], gap="medium")
+    # On a narrow main area (1024-pixel projector, sidebar open) the curves go under the map, which
+    # then gets the whole width instead of a third of it
+    with stacked_when_narrow("race"):
+        main, curves = st.columns([3, 2], gap="medium")
     with main:
         if view == "3d":
             st.plotly_chart(

@@ -1,13 +1,15 @@
-"""Every formula fits its column on a lecture-hall projector, 1280 or 1024 px wide with the sidebar open.
+"""Every formula and table fits its column on a lecture-hall projector, 1280 or 1024 px wide with the
+sidebar open.
 
-KaTeX puts a display formula in a box that scrolls sideways when the formula is wider than its column, so
-a formula that does not fit shows its left part and hides the rest behind a scrollbar nobody sees on a
-projector. The update rules on the algorithms page and the step inspector's worked formula are the
-widest; the inspector is measured on the link with the longest numbers (step 4999 of 5000).
+KaTeX puts a display formula in a box that scrolls sideways when the formula is wider than its column, and
+Streamlit does the same with a Markdown table, so what does not fit shows its left part and hides the rest
+behind a scrollbar nobody sees on a projector. The update rules on the algorithms page and the step
+inspector's worked formula are the widest formulas; the inspector is measured on the link with the
+longest numbers (step 4999 of 5000).
 
-At 1024 px the main area is narrow (ui/narrow_layout.py): the algorithms table puts each row's label
-above its formulas, and the denominators page puts the step inspector under the map. The layout tests
-check that each switches at the narrow width and only there.
+At 1024 px the main area is narrow (ui/narrow_layout.py): the playground's curves and the step inspector
+go under their maps, the algorithms table puts each row's label above its formulas, and wide tables are
+set compactly. The layout tests check that each switches at the narrow width and only there.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ PROJECTORS = {"1280": {"width": 1280, "height": 800}, "1024": {"width": 1024, "h
 # KaTeX's own box is 2 px wider than its content; more than that means the formula is cut off.
 SLACK_PX = 4
 
-CUT_OFF_FORMULAS = f"""() => Array.from(document.querySelectorAll('.katex-display'))
+# Display formulas, and the Markdown blocks that hold the tables.
+MEASURED = '.katex-display, [data-testid="stMarkdownContainer"]'
+CUT_OFF = f"""() => Array.from(document.querySelectorAll('{MEASURED}'))
     .filter(box => box.scrollWidth > box.clientWidth + {SLACK_PX})
     .map(box => `${{box.scrollWidth}} px in ${{box.clientWidth}} px: ${{box.textContent.slice(0, 50)}}`)"""
 
@@ -58,23 +62,25 @@ def open_on_projector(
 
 @pytest.mark.parametrize("width", list(PROJECTORS))
 @pytest.mark.parametrize(("url_path", "query"), LINKS, ids=LINK_IDS)
-def test_no_formula_is_cut_off_on_a_projector(
+def test_no_formula_or_table_is_cut_off_on_a_projector(
     page: Page, base_url: str, url_path: str, query: dict | None, width: str
 ) -> None:
     open_on_projector(page, base_url, width, url_path, query)
     if url_path in PAGES_WITH_FORMULAS:
         assert page.locator(".katex-display").count() > 0, f"/{url_path} shows no formula to measure"
-    cut_off = page.evaluate(CUT_OFF_FORMULAS)
-    assert not cut_off, f"formulas wider than their column at {width} px:\n" + "\n".join(cut_off)
+    cut_off = page.evaluate(CUT_OFF)
+    assert not cut_off, f"formulas or tables wider than their column at {width} px:\n" + "\n".join(cut_off)
 
 
 @pytest.mark.parametrize(("width", "stacked"), [("1280", False), ("1024", True)])
-def test_step_inspector_goes_under_the_map_only_on_a_narrow_screen(
-    page: Page, base_url: str, width: str, stacked: bool
+@pytest.mark.parametrize(("url_path", "key"), [("", "race"), ("denominators", "den_map_inspector")])
+def test_map_and_its_neighbour_stack_only_on_a_narrow_screen(
+    page: Page, base_url: str, url_path: str, key: str, width: str, stacked: bool
 ) -> None:
-    open_on_projector(page, base_url, width, "denominators")
-    map_top, inspector_top = page.evaluate(COLUMN_TOPS, "den_map_inspector")
-    assert (inspector_top > map_top + 100) is stacked, (map_top, inspector_top)
+    """The playground's curves and the step inspector go under their maps at 1024 px, not at 1280."""
+    open_on_projector(page, base_url, width, url_path)
+    map_top, neighbour_top = page.evaluate(COLUMN_TOPS, key)
+    assert (neighbour_top > map_top + 100) is stacked, (map_top, neighbour_top)
 
 
 @pytest.mark.parametrize(("width", "narrow"), [("1280", False), ("1024", True)])
