@@ -271,6 +271,28 @@ function enqueueDraw(draw) {
   return queue;
 }
 
+// plotly's `responsive` config redraws a figure when the window's size changes, and only then. A column
+// can change width while the window keeps its size: the sidebar opened, closed or dragged wider, or the
+// narrow layout (ui/narrow_layout.py) putting the curves beside the map again. The figure would keep the
+// width it was drawn at, cut off or beside an empty strip, until the next rerun. So each live figure
+// follows its own element's width: one resize at a time, in the draw queue (never on a half-drawn figure),
+// and none where plotly already drew it at the element's width (the observer also fires once on observing).
+function followWidth(holder, element) {
+  if (typeof ResizeObserver !== "function") return;
+  new ResizeObserver(() => {
+    if (holder.resizeQueued) return;
+    holder.resizeQueued = true;
+    enqueueDraw(async () => {
+      holder.resizeQueued = false;
+      const drawnWidth = holder.graph._fullLayout && holder.graph._fullLayout.width;
+      const width = element.clientWidth;
+      if (!window.Plotly || !drawnWidth || !width || Math.abs(width - drawnWidth) < 1) return false;
+      await window.Plotly.Plots.resize(holder.graph);
+      return true;
+    }).catch(() => {}); // hidden meanwhile (plotly refuses): the next draw takes the width it has then
+  }).observe(element);
+}
+
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   // ui/live_plotly.py sends one JSON document as bytes: {name, figure, config, clickable, plotly_url,
@@ -293,7 +315,9 @@ export default function (component) {
       clickBound: false,
       record: null, // figureRecord of the figure drawn last
       drawnText: null, // its payload as sent (the browser tests draw it afresh to compare)
+      resizeQueued: false,
     };
+    followWidth(holder, parentElement);
   }
   holder.setTriggerValue = setTriggerValue; // the click handler always reports through the latest one
   const update = ++holder.update;

@@ -10,6 +10,10 @@ longest numbers (step 4999 of 5000).
 At 1024 px the main area is narrow (ui/narrow_layout.py): the playground's curves and the step inspector
 go under their maps, the algorithms table puts each row's label above its formulas, and wide tables are
 set compactly. The layout tests check that each switches at the narrow width and only there.
+
+A lecturer closes the sidebar to give the figures the room: the playground's live figures (ui/live_plotly.js)
+must then be drawn again at their column's new width, which plotly's own `responsive` does only when the
+window changes size.
 """
 
 from __future__ import annotations
@@ -98,3 +102,59 @@ def test_algorithm_rows_put_their_label_above_the_formulas_only_on_a_narrow_scre
         assert label_box["x"] + label_box["width"] <= formula_box["x"], (label_box, formula_box)
     # the header row's "line" label is hidden on a narrow screen, where the label column is gone
     assert page.locator(".st-key-algorithm_table").get_by_text("line", exact=True).is_visible() is not narrow
+
+
+# Each live figure's element width against the width plotly drew it at.
+LIVE_FIGURE_WIDTHS = """() => Array.from(document.querySelectorAll('.live-plotly'))
+    .map(graph => [graph.parentElement.clientWidth, graph._fullLayout ? graph._fullLayout.width : null])"""
+LIVE_FIGURES_FIT = f"""() => {{
+    const widths = ({LIVE_FIGURE_WIDTHS})();
+    return widths.length > 0 && widths.every(([column, drawn]) => drawn && Math.abs(column - drawn) < 1);
+}}"""
+
+
+def live_figures_fit_their_columns(page: Page) -> list[list[float]]:
+    """Wait until every live figure is drawn at its element's width; return [element, drawn] widths."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(LIVE_FIGURES_FIT, timeout=10_000)
+    except PlaywrightTimeoutError as error:  # the widths say more than a timeout
+        raise AssertionError(
+            f"live figures not at their columns' widths: {page.evaluate(LIVE_FIGURE_WIDTHS)}"
+        ) from error
+    return page.evaluate(LIVE_FIGURE_WIDTHS)
+
+
+def close_sidebar(page: Page) -> None:
+    page.hover('[data-testid="stSidebarHeader"]')  # the button shows on hover
+    page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+    page.locator('[data-testid="stExpandSidebarButton"]').wait_for()
+
+
+def open_sidebar(page: Page) -> None:
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.locator('[data-testid="stSidebarCollapseButton"]').wait_for(state="attached")
+
+
+@pytest.mark.parametrize("width", list(PROJECTORS))
+def test_the_playground_figures_follow_their_columns_when_the_sidebar_closes_and_opens(
+    page: Page, base_url: str, width: str
+) -> None:
+    open_on_projector(page, base_url, width, "")
+    with_sidebar = live_figures_fit_their_columns(page)
+    assert len(with_sidebar) == 2, with_sidebar  # the map and the curves
+    close_sidebar(page)
+    page.wait_for_function(
+        f"(before) => ({LIVE_FIGURE_WIDTHS})().some(([column], k) => column !== before[k][0])",
+        arg=with_sidebar,
+    )
+    without_sidebar = live_figures_fit_their_columns(page)
+    assert [drawn for _, drawn in without_sidebar] != [drawn for _, drawn in with_sidebar]
+    open_sidebar(page)
+    page.wait_for_function(
+        f"(before) => ({LIVE_FIGURE_WIDTHS})().some(([column], k) => column !== before[k][0])",
+        arg=without_sidebar,
+    )
+    assert live_figures_fit_their_columns(page) == with_sidebar
+    assert_no_exception(page)
