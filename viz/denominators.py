@@ -42,6 +42,7 @@ FOCUS_LABELS = {
 }
 
 MAP_HEIGHT = 680
+CAPTION_BELOW_AXIS_PX = 64  # clears the x axis's tick labels and title (18 px type)
 SERIES_ROW_HEIGHT = 250
 ARROW_FRACTION = 0.12  # the longest update arrow is drawn this fraction of the map's diagonal
 
@@ -149,14 +150,19 @@ def map_figure(
             annotations.append(arrow(tip, before, run.color, width=3, head_size=1.4))
     (x_min, x_max), (y_min, y_max) = domain
     caption = "arrows: update Δθ_t" + ("" if scale == 1 else f", drawn {scale:g}× longer")
+    # Under the x axis's title, wherever the axis is: with equal units (constrain="domain") the plot is a
+    # square inside the plot area, at its bottom on a wide column and higher up on a narrow one, so the
+    # caption is placed from the axes' own domain, not from the plot area's edge.
     annotations.append(
         {
             "text": caption,
             "x": 0.0,
-            "y": -0.13,
-            "xref": "paper",
-            "yref": "paper",
+            "y": 0.0,
+            "xref": "x domain",
+            "yref": "y domain",
             "xanchor": "left",
+            "yanchor": "top",
+            "yshift": -CAPTION_BELOW_AXIS_PX,
             "showarrow": False,
             "font": {"size": 16},
         }
