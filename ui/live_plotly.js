@@ -144,7 +144,7 @@ function figureRecord(figure, config) {
     config: text(config),
     fixedAxes: figure.data.every((trace) => axisFixed(trace.xaxis || "x") && axisFixed(trace.yaxis || "y")),
     // plotly's own scrubber follows the animation: after playback, only Plotly.react puts it back where
-    // the figure says. The map's scrubber is the page's (`scrubber`), so the map has none.
+    // the figure says. The map's scrubber is the page's (`playback`), so the map has none.
     plotlyScrubber: (layout.sliders || []).length > 0,
   };
 }
@@ -194,17 +194,22 @@ async function updateInPlace(Plotly, graph, figure, changes, previous) {
   if (changes.legend) await Plotly.relayout(graph, { showlegend: graph._fullLayout.showlegend });
 }
 
-// A step scrubber drawn under the graph (ui/live_plotly.py, `scrubber`): an HTML range input that shows
-// and drives the animation's frames as plotly's own scrubber does, but whose labels change with the page's
-// DOM alone. plotly redraws its whole scrubber, measuring every label, whenever the steps change, and a
-// move of Steps changes them all (20–45 ms of each such move in the page, bench/bench_playground.py).
+// The playback controls drawn under the graph (ui/live_plotly.py, `playback`): a row of buttons that play,
+// pause and change speed, each calling Plotly.animate with the arguments plotly's own button would (so the
+// exported HTML and the page play alike), and a step scrubber, an HTML range input that shows and drives the
+// animation's frames as plotly's own scrubber does, but whose labels change with the page's DOM alone.
+// plotly redraws its whole scrubber, measuring every label, whenever the steps change, and a move of Steps
+// changes them all (20–45 ms of each such move in the page, bench/bench_playground.py); and it places its
+// buttons at a fraction of the plot's height, over the axis's title when the legend takes more rows.
 function showStep(scrubber, index) {
   scrubber.input.value = String(index);
   scrubber.label.textContent = scrubber.spec.prefix + scrubber.spec.labels[index];
 }
 
-function scrubberOf(holder) {
-  if (!holder.scrubber) {
+function playbackOf(holder) {
+  if (!holder.playback) {
+    const buttons = document.createElement("div");
+    buttons.className = "live-playback";
     const root = document.createElement("div");
     root.className = "live-scrubber";
     const input = document.createElement("input");
@@ -214,8 +219,8 @@ function scrubberOf(holder) {
     input.setAttribute("aria-label", "Step of the animation");
     const label = document.createElement("output");
     root.append(input, label);
-    holder.graph.after(root);
-    const scrubber = (holder.scrubber = { root, input, label, spec: null });
+    holder.graph.after(buttons, root);
+    const scrubber = (holder.playback = { buttons, buttonsText: null, root, input, label, spec: null });
     input.addEventListener("input", () => {
       const index = Number(input.value);
       const name = scrubber.spec && scrubber.spec.frames[index];
@@ -224,28 +229,51 @@ function scrubberOf(holder) {
       window.Plotly.animate(holder.graph, [name], STILL);
     });
   }
-  return holder.scrubber;
+  return holder.playback;
 }
 
-// After every draw: the scrubber's steps for the figure drawn, at its first frame (like Plotly.react, an
-// update shows the figure's own data, frame 0's, wherever playback or the user had left the heads).
-function updateScrubber(holder, spec) {
+// The buttons are made again only when their labels or arguments changed (the frames' durations follow
+// their count), so a move of Steps leaves them as they are.
+function updateButtons(holder, scrubber, specs) {
+  const specsText = JSON.stringify(specs);
+  if (specsText === scrubber.buttonsText) return;
+  scrubber.buttonsText = specsText;
+  scrubber.buttons.replaceChildren(
+    ...specs.map(({ label, args }) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.addEventListener("click", () => {
+        if (window.Plotly) window.Plotly.animate(holder.graph, ...args);
+      });
+      return button;
+    }),
+  );
+}
+
+// After every draw: the controls for the figure drawn, the scrubber at its first frame (like Plotly.react,
+// an update shows the figure's own data, frame 0's, wherever playback or the user had left the heads).
+function updatePlayback(holder, spec) {
   if (!spec) {
-    if (holder.scrubber) holder.scrubber.root.style.display = "none";
+    const shown = holder.playback;
+    if (shown) shown.buttons.style.display = shown.root.style.display = "none";
     return;
   }
-  const scrubber = scrubberOf(holder);
-  scrubber.root.style.display = "";
+  const scrubber = playbackOf(holder);
+  scrubber.buttons.style.display = scrubber.root.style.display = "";
   // Under the plot area: between the margins the figure was drawn with.
   const margin = holder.graph._fullLayout && holder.graph._fullLayout.margin;
-  if (margin) scrubber.root.style.margin = `0 ${margin.r}px 0 ${margin.l}px`;
+  if (margin) {
+    scrubber.buttons.style.margin = scrubber.root.style.margin = `0 ${margin.r}px 0 ${margin.l}px`;
+  }
+  updateButtons(holder, scrubber, spec.buttons || []);
   scrubber.spec = spec;
   scrubber.input.max = String(spec.frames.length - 1);
   showStep(scrubber, 0);
   if (!holder.followsFrames && holder.graph.on) {
     holder.followsFrames = true; // playback moves the scrubber along, frame by frame
     holder.graph.on("plotly_animatingframe", (event) => {
-      const shown = holder.scrubber;
+      const shown = holder.playback;
       const index = shown && shown.spec ? shown.spec.frames.indexOf(event && event.name) : -1;
       if (index >= 0) showStep(shown, index);
     });
@@ -296,7 +324,7 @@ function followWidth(holder, element) {
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   // ui/live_plotly.py sends one JSON document as bytes: {name, figure, config, clickable, plotly_url,
-  // scrubber}.
+  // playback}.
   const payloadText = decoder.decode(component.data);
   const data = JSON.parse(payloadText);
   let holder = parentElement.__liveFigure;
@@ -348,7 +376,7 @@ export default function (component) {
     }
     holder.record = record;
     holder.drawnText = payloadText;
-    updateScrubber(holder, data.scrubber || null);
+    updatePlayback(holder, data.playback || null);
     if (update === holder.update) {
       performance.mark(`${markName}:drawn`, { detail: { inPlace: Boolean(changes) } });
     }

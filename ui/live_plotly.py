@@ -9,9 +9,10 @@ no plotly scrubber (the map) is updated in place when only its traces' points, n
 its frames changed: just those traces, then the legend, are redrawn (the browser test checks that the
 result is exactly a fresh draw of the new figure). The page's live figures draw one after the other, each
 after the browser painted the one before, so the map shows before the curves are redrawn. Frames and the
-play/pause/speed buttons are plotly's own and run client-side, as in the exported HTML; the map's step
-scrubber is a range input the component draws under it (`scrubber`), which follows and drives the frames
-as plotly's does, and takes a move of Steps (new labels) without redrawing the figure.
+play/pause/speed buttons and the step scrubber run client-side, as in the exported HTML, but the component
+draws them under the map (`playback`): buttons that call plotly's animate as plotly's own buttons do, and a
+range input that follows and drives the frames as plotly's scrubber does and takes a move of Steps (new
+labels) without redrawing the figure.
 
 plotly.js is the basic bundle of the plotly package's own plotly.js version, vendored in
 ui/static/plotly/ (1.2 MB with scatter, the one trace type these figures use; the bigger bundles took
@@ -42,7 +43,13 @@ _render = st.components.v2.component(
     js=(Path(__file__).with_name("live_plotly.js")).read_text(encoding="utf-8"),
     css=(
         ".live-plotly { width: 100%; }"
-        # Under the map's Play buttons; ui/live_plotly.js sets its margins to the plot area's.
+        # Under the map: its playback buttons, then its scrubber; ui/live_plotly.js sets their margins to
+        # the plot area's. The buttons look like plotly's own, which the exported HTML still shows.
+        " .live-playback { display: flex; flex-wrap: wrap; gap: 0.375rem; margin-top: 0.25rem; }"
+        " .live-playback button { font: inherit; font-size: 0.875rem; line-height: 1.5; color: #2a3f5f;"
+        " background: #f4f6f8; border: 1px solid #bec8d9; border-radius: 4px; padding: 0.125rem 0.625rem;"
+        " cursor: pointer; }"
+        " .live-playback button:hover { background: #e2e8f0; }"
         " .live-scrubber { display: flex; align-items: center; gap: 0.75rem; min-height: 2.25rem; }"
         " .live-scrubber input { flex: 1; accent-color: #444; }"
         " .live-scrubber output { min-width: 5.5em; text-align: right; font-size: 0.9rem; }"
@@ -74,7 +81,7 @@ def live_plotly_chart(
     key: str,
     config: dict[str, Any] | None = None,
     on_click: Any = None,
-    scrubber: dict[str, Any] | None = None,
+    playback: dict[str, Any] | None = None,
 ) -> Any:
     """Draw `figure` (a plotly figure dict with optional frames) under `key`, updating it in place.
 
@@ -82,8 +89,10 @@ def live_plotly_chart(
     its layout sets plotly's `clickanywhere`) calls it before the next run, with the point in
     `st.session_state[key]["click"]` as {"x": ..., "y": ...}.
 
-    With `scrubber` ({"frames": frame names, "labels": one per frame, "prefix": ...}, see
-    `viz.playground_figure.without_scrubber`), a range input under the figure shows and drives its frames.
+    With `playback` ({"buttons": [{"label", "args"}], "frames": frame names, "labels": one per frame,
+    "prefix": ...}, see `viz.playground_figure.without_playback_controls`), a row of buttons under the
+    figure plays its frames (each calls `Plotly.animate(graph, ...args)`), and a range input under them
+    shows and drives the frames.
     """
     payload = {
         "name": key,
@@ -91,7 +100,7 @@ def live_plotly_chart(
         "config": {"responsive": True, **(config or {})},
         "clickable": on_click is not None,
         "plotly_url": plotly_js_url(),
-        "scrubber": scrubber,
+        "playback": playback,
     }
     callbacks = {"on_click_change": on_click} if on_click is not None else {}
     return _render(key=key, data=payload_bytes(payload), **callbacks)
@@ -99,7 +108,7 @@ def live_plotly_chart(
 
 def payload_of(element: Any) -> dict[str, Any]:
     """What an AppTest element of type ELEMENT_TYPE carries: name, figure, config, clickable, plotly_url,
-    scrubber."""
+    playback."""
     return orjson.loads(element.proto.bytes)
 
 

@@ -16,7 +16,7 @@ from ui.runs import RunResult, compute_all, picture
 from ui.sidebar import FAMILY_MARKS, SidebarState, matching_preset
 from viz.curves import curves_figure
 from viz.export import standalone_html
-from viz.playground_figure import map_figure, without_scrubber
+from viz.playground_figure import map_figure, without_playback_controls
 from viz.surface3d import surface_figure
 
 MAP_KEY = "map"
@@ -160,10 +160,11 @@ def playground(side: SidebarState) -> None:
             )
         else:
             # Live figures: a slider move updates the drawn plot in place (Plotly.react), see ui/live_plotly.
-            # The page draws the step scrubber itself (ui/live_plotly.js says why); the export keeps plotly's.
-            figure, scrubber = without_scrubber(build_map(side, results))
+            # The page draws the playback buttons and the step scrubber itself (viz.playground_figure's
+            # without_playback_controls says why); the export keeps plotly's.
+            figure, controls = without_playback_controls(build_map(side, results))
             live_plotly_chart(
-                figure, key=MAP_KEY, config=PLOTLY_CONFIG, on_click=_on_map_click, scrubber=scrubber
+                figure, key=MAP_KEY, config=PLOTLY_CONFIG, on_click=_on_map_click, playback=controls
             )
     pictures = [picture(result) for result in results if result.trajectory is not None]
     with curves:

@@ -19,7 +19,14 @@ from viz.encoding import rounded_list, typed_array
 from viz.landscape import Box, ContourLines, landscape_trace, minima_trace
 from viz.runs import RunPicture
 
-FIGURE_HEIGHT = 600
+FIGURE_HEIGHT = 640
+# Under the plot area, in the exported figure: the x axis's labels, plotly's playback buttons, then its step
+# scrubber. plotly places both at a fraction of the plot area's height, which the legend's rows above the
+# plot change (~310-400 px), so the fractions clear the axis's title (~55 px under the axis) and each other
+# at either end, and the margin holds them at the tall end.
+CONTROLS_MARGIN = 200
+BUTTONS_Y = -0.19
+SCRUBBER_Y = -0.31
 # px: plotly's modebar stands upright in the right margin, so it never covers the legend above the plot
 # (a legend entry is what a click hides or shows a run by).
 MARGIN_RIGHT = 40
@@ -174,7 +181,7 @@ def _animation_controls(steps_shown: np.ndarray, full_animation_ms: int) -> dict
                 "direction": "left",
                 "showactive": False,
                 "x": 0.0,
-                "y": -0.13,
+                "y": BUTTONS_Y,
                 "xanchor": "left",
                 "yanchor": "top",
                 "pad": {"t": 0, "r": 10},
@@ -186,7 +193,7 @@ def _animation_controls(steps_shown: np.ndarray, full_animation_ms: int) -> dict
                 "active": 0,
                 "x": 0.0,
                 "len": 1.0,
-                "y": -0.2,
+                "y": SCRUBBER_Y,
                 "yanchor": "top",
                 "pad": {"t": 0},
                 "currentvalue": {"prefix": "step ", "visible": True, "xanchor": "right"},
@@ -262,7 +269,7 @@ def map_figure(
     aspect = (x_max - x_min) / (y_max - y_min)
     layout: dict[str, Any] = {
         "height": FIGURE_HEIGHT,
-        "margin": {"l": 50, "r": MARGIN_RIGHT, "t": 40 if title else 10, "b": 160},
+        "margin": {"l": 50, "r": MARGIN_RIGHT, "t": 40 if title else 10, "b": CONTROLS_MARGIN},
         "modebar": {"orientation": "v"},
         # The default domains, written out: Plotly.react writes them into the drawn layout when it updates
         # a plot with linked axes, so a figure updated in place and one drawn fresh compare equal.
@@ -283,31 +290,41 @@ def map_figure(
     return {"data": data, "layout": layout, "frames": frames}
 
 
-SCRUBBER_HEIGHT = 50  # pixels of the bottom margin that plotly's step scrubber takes
+# px under the plot area for the x axis's tick labels and title, when the page draws the playback controls
+AXIS_LABELS_MARGIN = 70
 
 
-def without_scrubber(figure: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The map figure without plotly's step scrubber, and what a page needs to draw its own.
+def without_playback_controls(figure: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The map figure without plotly's playback buttons and step scrubber, and what a page needs to draw
+    its own under the figure.
 
-    Returns (figure, scrubber): the figure's height and bottom margin shrink by the scrubber's height, and
-    `scrubber` holds the frame each step of the scrubber shows (`frames`), its labels (`labels`, the step
-    numbers) and the prefix of the current value ("step "). The figure dict itself is left as it is (the
-    exported HTML keeps plotly's scrubber). Why a page draws its own: plotly redraws its whole scrubber,
-    measuring every label, whenever the steps change (every move of Steps changes them).
+    Returns (figure, controls): the figure's bottom margin keeps only the room of the x axis's labels and
+    its height shrinks as much, so the plot keeps its size. `controls` holds the buttons (`buttons`: each
+    one's label and the arguments of its `Plotly.animate` call, as plotly's own buttons call it), the frame
+    each step of the scrubber shows (`frames`), its labels (`labels`, the step numbers) and the prefix of
+    the current value ("step "). The figure dict itself is left as it is (the exported HTML keeps plotly's
+    controls). Why a page draws its own: plotly redraws its whole scrubber, measuring every label, whenever
+    the steps change (every move of Steps changes them), and plotly places its buttons at a fraction of
+    the plot's height, which the legend's rows change with the page's width: over the axis's title on a
+    narrow one.
     """
     layout = dict(figure["layout"])
     slider, *other_sliders = layout.pop("sliders")
     if other_sliders:
         layout["sliders"] = other_sliders
-    # The plot keeps its size, and the page's scrubber takes the place plotly's had.
-    layout["margin"] = {**layout["margin"], "b": layout["margin"]["b"] - SCRUBBER_HEIGHT}
-    layout["height"] = layout["height"] - SCRUBBER_HEIGHT
-    scrubber = {
+    playback, *other_menus = layout.pop("updatemenus")
+    if other_menus:
+        layout["updatemenus"] = other_menus
+    margin = layout["margin"]
+    layout["margin"] = {**margin, "b": AXIS_LABELS_MARGIN}
+    layout["height"] = layout["height"] - (margin["b"] - AXIS_LABELS_MARGIN)
+    controls = {
+        "buttons": [{"label": button["label"], "args": button["args"]} for button in playback["buttons"]],
         "frames": [step["args"][0][0] for step in slider["steps"]],
         "labels": [step["label"] for step in slider["steps"]],
         "prefix": slider["currentvalue"]["prefix"],
     }
-    return {**figure, "layout": layout}, scrubber
+    return {**figure, "layout": layout}, controls
 
 
 def head_trace_indices(figure: dict[str, Any]) -> list[int]:

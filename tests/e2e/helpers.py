@@ -375,3 +375,37 @@ def settled_fingerprint(page: Page, quiet_ms: int = 600, timeout_ms: int = 20_00
             break
         current = latest
     return current
+
+
+# Axis tick labels and titles that something else drawn in the same figure covers (a caption, a button, a
+# legend entry, the title): each as "figure k: 'label' under 'the other text'". Boxes that only touch (up to
+# 1 px) do not count.
+COVERED_AXIS_LABELS_JS = """() => {
+    const box = (element) => {
+        const rect = element.getBoundingClientRect();
+        return rect.width && rect.height ? rect : null;
+    };
+    const overlap = (a, b) =>
+        a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const covered = [];
+    document.querySelectorAll('.js-plotly-plot').forEach((plot, k) => {
+        const labels = plot.querySelectorAll(
+            '.xtick text, .ytick text, [class*=xtitle] text, [class*=ytitle] text');
+        const others = plot.querySelectorAll('.annotation-text-g, .updatemenu-button, .legendtext, .gtitle');
+        for (const label of labels) {
+            for (const other of others) {
+                const a = box(label), b = box(other);
+                if (a && b && overlap(a, b)) {
+                    const what = other.textContent.slice(0, 40);
+                    covered.push(`figure ${k}: '${label.textContent}' under '${what}'`);
+                }
+            }
+        }
+    });
+    return covered;
+}"""
+
+
+def covered_axis_labels(page: Page) -> list[str]:
+    """What COVERED_AXIS_LABELS_JS finds on the page's figures; an empty list when every label is clear."""
+    return page.evaluate(COVERED_AXIS_LABELS_JS)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tests.e2e.helpers import (
     ARTIFACTS_DIR,
     assert_no_exception,
+    covered_axis_labels,
     figure_fingerprint,
     open_page,
     open_url,
@@ -46,7 +48,7 @@ FIRST_PATH_LENGTH_JS = f"""() => {{
 SCRUBBER_JS = """() => {
     const root = document.querySelector('.live-scrubber');
     const input = root.querySelector('input');
-    const spec = root.parentElement.__liveFigure.scrubber.spec;
+    const spec = root.parentElement.__liveFigure.playback.spec;
     const label = root.querySelector('output').textContent;
     const last = spec.labels[spec.labels.length - 1];
     return {value: Number(input.value), max: Number(input.max), label, last};
@@ -331,19 +333,25 @@ def test_csv_export_downloads_every_step_of_the_runs_on_screen(page: Page, base_
     assert_no_exception(page)
 
 
-def test_exported_html_plays_offline(page: Page, tmp_path: Path) -> None:
+def _offline_race():
+    """Contour lines of a bowl on [-3, 3]², its box, and one run curving down to its minimum."""
     import numpy as np
 
-    from viz.export import standalone_html
     from viz.landscape import contour_lines, sample_grid
-    from viz.playground_figure import map_figure
     from viz.runs import RunPicture
 
     domain = ((-3.0, 3.0), (-3.0, 3.0))
     t = np.linspace(0, 1, 201)
     xy = np.stack([2.5 * (1 - t), 2.0 * (1 - t) ** 2], axis=1)
     run = RunPicture("Adam (lr=0.1)", "#0072B2", "solid", xy, (xy**2).sum(1), np.hypot(*xy.T))
-    lines = contour_lines(sample_grid(lambda x, y: x**2 + y**2, domain, 60))
+    return contour_lines(sample_grid(lambda x, y: x**2 + y**2, domain, 60)), domain, run
+
+
+def test_exported_html_plays_offline(page: Page, tmp_path: Path) -> None:
+    from viz.export import standalone_html
+    from viz.playground_figure import map_figure
+
+    lines, domain, run = _offline_race()
     figure = map_figure(lines, domain, [(0.0, 0.0)], (2.5, 2.0), [run], frame_count=40)
     html_file = tmp_path / "race.html"
     html_file.write_text(standalone_html(figure, "offline race"), encoding="utf-8")
@@ -361,6 +369,36 @@ def test_exported_html_plays_offline(page: Page, tmp_path: Path) -> None:
     before = page.evaluate(head)
     page.get_by_text("▶ Play", exact=True).first.click()
     assert poll(page, head, lambda now: now != before) != before
+
+
+def test_the_exported_figure_keeps_its_controls_clear_of_the_axis_labels(page: Page, tmp_path: Path) -> None:
+    """In a narrow window with eight runs the legend takes four rows and the plot area shrinks: plotly's
+    buttons and scrubber, placed at fractions of it, must still clear the x axis's title and each other."""
+    from viz.export import standalone_html
+    from viz.playground_figure import map_figure
+
+    lines, domain, run = _offline_race()
+    runs = [replace(run, label=f"Adam (lr=0.{k + 1})") for k in range(8)]
+    figure = map_figure(lines, domain, [(0.0, 0.0)], (2.5, 2.0), runs, frame_count=40)
+    html_file = tmp_path / "race.html"
+    html_file.write_text(standalone_html(figure, "eight runs"), encoding="utf-8")
+    page.set_viewport_size({"width": 600, "height": 800})
+    page.goto(html_file.as_uri())
+    page.wait_for_function(
+        "document.querySelector('.js-plotly-plot') && document.querySelector('.legendtext')"
+    )
+    assert page.locator(".legendtext").count() == 10  # the minimum, the start and the eight runs
+    assert covered_axis_labels(page) == []
+    boxes = page.evaluate(
+        "() => ['.updatemenu-container', '.slider-container'].map((selector) => {"
+        " const box = document.querySelector(selector).getBoundingClientRect();"
+        " return [box.top, box.bottom]; })"
+    )
+    (buttons_top, buttons_bottom), (scrubber_top, _) = boxes
+    axis_title_bottom = page.evaluate(
+        "() => document.querySelector('.g-xtitle text').getBoundingClientRect().bottom"
+    )
+    assert axis_title_bottom <= buttons_top and buttons_bottom <= scrubber_top, (axis_title_bottom, boxes)
 
 
 VISIBILITY_JS = f"""() => Object.fromEntries({MAP}._fullData.filter((t) => t.legendgroup)

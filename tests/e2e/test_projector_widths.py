@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.helpers import assert_no_exception, discover_pages, open_page, wait_for_figures
+from tests.e2e.helpers import (
+    assert_no_exception,
+    covered_axis_labels,
+    discover_pages,
+    open_page,
+    wait_for_figures,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -74,6 +80,19 @@ def test_no_formula_or_table_is_cut_off_on_a_projector(
         assert page.locator(".katex-display").count() > 0, f"/{url_path} shows no formula to measure"
     cut_off = page.evaluate(CUT_OFF)
     assert not cut_off, f"formulas or tables wider than their column at {width} px:\n" + "\n".join(cut_off)
+
+
+@pytest.mark.parametrize("width", list(PROJECTORS))
+@pytest.mark.parametrize("url_path", [app_page.url_path for app_page in discover_pages()])
+def test_no_caption_button_or_legend_covers_an_axis_label_on_a_projector(
+    page: Page, base_url: str, url_path: str, width: str
+) -> None:
+    """A figure's own captions, buttons, legend and title keep clear of its axes' tick labels and titles,
+    at either width: plotly places them at fractions of the plot area, whose size the width and the legend's
+    rows change (the playground's Play buttons covered its map's "x" at every width before)."""
+    open_on_projector(page, base_url, width, url_path)
+    covered = covered_axis_labels(page)
+    assert not covered, f"axis labels covered at {width} px:\n" + "\n".join(covered)
 
 
 @pytest.mark.parametrize(("width", "stacked"), [("1280", False), ("1024", True)])

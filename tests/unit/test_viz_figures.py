@@ -15,12 +15,12 @@ from viz.encoding import decode, typed_array, typed_grid
 from viz.export import csv_text, standalone_html
 from viz.landscape import LINE_TOLERANCE, contour_levels, contour_lines, kept_vertices, sample_grid
 from viz.playground_figure import (
-    SCRUBBER_HEIGHT,
+    AXIS_LABELS_MARGIN,
     frame_steps,
     head_points,
     head_trace_indices,
     map_figure,
-    without_scrubber,
+    without_playback_controls,
 )
 from viz.runs import RunPicture
 from viz.surface3d import surface_figure
@@ -187,20 +187,25 @@ def test_map_figure_is_valid_plotly_and_animates_only_the_heads(lines):
     assert np.allclose(decode(paths[0]["x"]), runs[0].xy[:, 0], atol=1e-6)
 
 
-def test_a_page_can_draw_the_scrubber_itself_and_the_figure_keeps_the_rest(lines):
+def test_a_page_can_draw_the_playback_controls_itself_and_the_figure_keeps_the_rest(lines):
     runs = [spiral_run(300), spiral_run(300, "#E69F00")]
     figure = map_figure(lines, DOMAIN, [(0.0, 0.0)], (2.5, 0.0), runs, frame_count=60, tail=6)
     plotly_steps = figure["layout"]["sliders"][0]["steps"]
-    live, scrubber = without_scrubber(figure)
+    plotly_buttons = figure["layout"]["updatemenus"][0]["buttons"]
+    live, controls = without_playback_controls(figure)
     go.Figure(live)
     assert "sliders" not in live["layout"] and figure["layout"]["sliders"]  # the export keeps plotly's
-    assert live["layout"]["margin"]["b"] == figure["layout"]["margin"]["b"] - SCRUBBER_HEIGHT
-    assert live["layout"]["height"] == figure["layout"]["height"] - SCRUBBER_HEIGHT  # the plot keeps its size
+    assert "updatemenus" not in live["layout"] and plotly_buttons
+    assert live["layout"]["margin"]["b"] == AXIS_LABELS_MARGIN < figure["layout"]["margin"]["b"]
+    plot_height = figure["layout"]["height"] - figure["layout"]["margin"]["b"]
+    assert live["layout"]["height"] - live["layout"]["margin"]["b"] == plot_height  # the plot keeps its size
     assert live["frames"] is figure["frames"] and live["data"] is figure["data"]
-    assert scrubber["frames"] == [frame["name"] for frame in figure["frames"]]
-    assert scrubber["labels"] == [step["label"] for step in plotly_steps]
-    assert scrubber["labels"][0] == "0" and scrubber["labels"][-1] == "300"
-    assert scrubber["prefix"] == figure["layout"]["sliders"][0]["currentvalue"]["prefix"] == "step "
+    assert controls["buttons"] == [{"label": b["label"], "args": b["args"]} for b in plotly_buttons]
+    assert [b["label"] for b in controls["buttons"]] == ["▶ Play", "❚❚ Pause", "½×", "2×", "4×"]
+    assert controls["frames"] == [frame["name"] for frame in figure["frames"]]
+    assert controls["labels"] == [step["label"] for step in plotly_steps]
+    assert controls["labels"][0] == "0" and controls["labels"][-1] == "300"
+    assert controls["prefix"] == figure["layout"]["sliders"][0]["currentvalue"]["prefix"] == "step "
 
 
 def test_a_click_anywhere_on_the_map_reports_a_point(lines):
