@@ -201,31 +201,32 @@ async function updateInPlace(Plotly, graph, figure, changes, previous) {
 // plotly redraws its whole scrubber, measuring every label, whenever the steps change, and a move of Steps
 // changes them all (20–45 ms of each such move in the page, bench/bench_playground.py); and it places its
 // buttons at a fraction of the plot's height, over the axis's title when the legend takes more rows.
-function showStep(scrubber, index) {
-  scrubber.input.value = String(index);
-  scrubber.label.textContent = scrubber.spec.prefix + scrubber.spec.labels[index];
+function showStep(controls, index) {
+  controls.input.value = String(index);
+  controls.label.textContent = controls.spec.prefix + controls.spec.labels[index];
 }
 
 function playbackOf(holder) {
   if (!holder.playback) {
     const buttons = document.createElement("div");
     buttons.className = "live-playback";
-    const root = document.createElement("div");
-    root.className = "live-scrubber";
+    const scrubberRow = document.createElement("div");
+    scrubberRow.className = "live-scrubber";
     const input = document.createElement("input");
     input.type = "range";
     input.min = "0";
     input.step = "1";
     input.setAttribute("aria-label", "Step of the animation");
     const label = document.createElement("output");
-    root.append(input, label);
-    holder.graph.after(buttons, root);
-    const scrubber = (holder.playback = { buttons, buttonsText: null, root, input, label, spec: null });
+    scrubberRow.append(input, label);
+    holder.graph.after(buttons, scrubberRow);
+    const controls = { buttons, buttonsText: null, scrubberRow, input, label, spec: null };
+    holder.playback = controls;
     input.addEventListener("input", () => {
       const index = Number(input.value);
-      const name = scrubber.spec && scrubber.spec.frames[index];
+      const name = controls.spec && controls.spec.frames[index];
       if (name === undefined || !window.Plotly) return;
-      showStep(scrubber, index);
+      showStep(controls, index);
       window.Plotly.animate(holder.graph, [name], STILL);
     });
   }
@@ -234,11 +235,11 @@ function playbackOf(holder) {
 
 // The buttons are made again only when their labels or arguments changed (the frames' durations follow
 // their count), so a move of Steps leaves them as they are.
-function updateButtons(holder, scrubber, specs) {
+function updateButtons(holder, controls, specs) {
   const specsText = JSON.stringify(specs);
-  if (specsText === scrubber.buttonsText) return;
-  scrubber.buttonsText = specsText;
-  scrubber.buttons.replaceChildren(
+  if (specsText === controls.buttonsText) return;
+  controls.buttonsText = specsText;
+  controls.buttons.replaceChildren(
     ...specs.map(({ label, args }) => {
       const button = document.createElement("button");
       button.type = "button";
@@ -256,20 +257,20 @@ function updateButtons(holder, scrubber, specs) {
 function updatePlayback(holder, spec) {
   if (!spec) {
     const shown = holder.playback;
-    if (shown) shown.buttons.style.display = shown.root.style.display = "none";
+    if (shown) shown.buttons.style.display = shown.scrubberRow.style.display = "none";
     return;
   }
-  const scrubber = playbackOf(holder);
-  scrubber.buttons.style.display = scrubber.root.style.display = "";
+  const controls = playbackOf(holder);
+  controls.buttons.style.display = controls.scrubberRow.style.display = "";
   // Under the plot area: between the margins the figure was drawn with.
   const margin = holder.graph._fullLayout && holder.graph._fullLayout.margin;
   if (margin) {
-    scrubber.buttons.style.margin = scrubber.root.style.margin = `0 ${margin.r}px 0 ${margin.l}px`;
+    controls.buttons.style.margin = controls.scrubberRow.style.margin = `0 ${margin.r}px 0 ${margin.l}px`;
   }
-  updateButtons(holder, scrubber, spec.buttons || []);
-  scrubber.spec = spec;
-  scrubber.input.max = String(spec.frames.length - 1);
-  showStep(scrubber, 0);
+  updateButtons(holder, controls, spec.buttons || []);
+  controls.spec = spec;
+  controls.input.max = String(spec.frames.length - 1);
+  showStep(controls, 0);
   if (!holder.followsFrames && holder.graph.on) {
     holder.followsFrames = true; // playback moves the scrubber along, frame by frame
     holder.graph.on("plotly_animatingframe", (event) => {
