@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402  (set_page_config must come first)
 from optim_core import sign_descent  # noqa: E402
 from surfaces import SurfaceError  # noqa: E402
 from ui import render, sidebar  # noqa: E402
-from ui.narrow_layout import formula_table  # noqa: E402
+from ui.narrow_layout import formula_table, stacked_when_narrow  # noqa: E402
 from viz.algorithms import ALGORITHM_ROWS, DirectionSeries, angle_figure, compass_figure  # noqa: E402
 from viz.colors import color_for  # noqa: E402
 from viz.denominators import FOCUS_LABELS  # noqa: E402
@@ -150,7 +150,9 @@ def sign_descent_demo() -> None:
         DirectionSeries(label, color_for(name), angles, updates)
         for name, (label, angles, updates) in result["studies"].items()
     ]
-    left, right = st.columns([3, 2], gap="medium")
+    # On a narrow main area the compass goes under the angles: beside them it was 209 px wide, its title cut
+    with stacked_when_narrow("alg_directions"):
+        left, right = st.columns([3, 2], gap="medium")
     with left:
         render(
             angle_figure(series, result["sign_angle"], f"How far each step points from −∇f (σ = {noise:g})"),

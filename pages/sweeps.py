@@ -11,6 +11,7 @@ from optim_core import grids  # noqa: E402
 from surfaces import SurfaceError  # noqa: E402
 from ui import render, sidebar, state  # noqa: E402
 from ui.figures import landscape_lines  # noqa: E402
+from ui.narrow_layout import stacked_when_narrow  # noqa: E402
 from ui.run_settings import RunSettings, with_lr  # noqa: E402
 from ui.sidebar import write_run  # noqa: E402
 from ui.surface_choice import surface_for  # noqa: E402
@@ -215,7 +216,11 @@ def hyperparameter_view(side, kind: str, resolution: int, settings: grids.SweepS
     ]
     z_range = (min(finite), max(finite)) if finite else None
     scales = grids.AXIS_SCALES
-    for column, name in zip(st.columns(len(names)), names, strict=True):
+    # On a narrow main area (1024-pixel projector, sidebar open) the heatmaps go one under the other: side
+    # by side each plot was 81 px wide
+    with stacked_when_narrow("sw_heatmaps"):
+        heatmap_columns = st.columns(len(names))
+    for column, name in zip(heatmap_columns, names, strict=True):
         with column:
             key = f"sw_heatmap_{name}"
             figure = heatmap_figure(
@@ -226,8 +231,9 @@ def hyperparameter_view(side, kind: str, resolution: int, settings: grids.SweepS
                 scales["lr"],
                 y_parameter,
                 scales[y_parameter],
-                f"{DISPLAY_NAMES[name]}: {METRICS[metric]}",
+                DISPLAY_NAMES[name],
                 z_range,
+                subtitle=METRICS[metric],
             )
             render(
                 figure,
@@ -277,7 +283,8 @@ def basin_view(side, resolution: int, settings: grids.SweepSettings) -> list[str
     if not surface.minima:
         st.info("This surface lists no known minimum: every start shows as “never reached”.")
     lines = landscape_lines(side.surface_id)
-    left, right = st.columns(2)
+    with stacked_when_narrow("sw_basins"):
+        left, right = st.columns(2)
     with left:
         render(
             basin_figure(

@@ -187,7 +187,7 @@ SERIES_ROWS: tuple[tuple[str, str, bool], ...] = (
     ("update", "update Δθ_t", False),
 )
 ROW_TITLES = {
-    "denom": "denominator √v̂_t or √ŝ_t",
+    "denom": "√v̂_t or √ŝ_t",  # the row's axis title says "denominator"; with it the title overran 183 px
     "step_size": "effective step size",
     "update": "update Δθ_t",
 }
@@ -207,9 +207,7 @@ def time_series_figure(runs: Sequence[DenominatorRun], step: int, focus: str | N
     step = clamp_step(step, runs)
     rows = len(SERIES_ROWS)
     domains = subplot_axes(rows, 2, horizontal_gap=0.1, vertical_gap=0.12)
-    layout = base_layout(
-        f"Inside the denominators, per axis (cursor at step t = {step})", SERIES_ROW_HEIGHT * rows + 160
-    )
+    layout = base_layout(f"Inside the denominators, per axis (t = {step})", SERIES_ROW_HEIGHT * rows + 160)
     layout["margin"] = {"l": 120, "r": 30, "t": 150, "b": 70}
     traces: list[dict[str, Any]] = []
     annotations = []
@@ -268,10 +266,10 @@ def spread_figure(runs: Sequence[DenominatorRun], step: int) -> dict[str, Any]:
     (for Adam the band is m_t ± √v̂_t, which also contains |g| itself)."""
     step = clamp_step(step, runs)
     domains = subplot_axes(1, 2, horizontal_gap=0.1)
-    layout = base_layout(
-        f"Gradient g_t, prediction m_t and the band m_t ± √(second moment) (cursor at t = {step})", 460
-    )
-    layout["margin"] = {"l": 90, "r": 30, "t": 170, "b": 70}
+    # Each run's three entries are a legend group, which plotly lists one entry a row: with Adam and
+    # AdaBelief that is six rows and a gap, ~185 px, which grew up into the title in a 170 px top margin
+    layout = base_layout(f"Gradient g_t, prediction m_t and band (t = {step})", 520)
+    layout["margin"] = {"l": 90, "r": 30, "t": 230, "b": 70}
     traces: list[dict[str, Any]] = []
     annotations = []
     shapes = []

@@ -17,9 +17,16 @@ CURSOR_COLOR = "rgba(0, 0, 0, 0.65)"
 GRID_COLOR = "rgba(0, 0, 0, 0.08)"
 
 
-def base_layout(title: str, height: int, legend_below: bool = False, **extra: Any) -> dict[str, Any]:
+def base_layout(
+    title: str, height: int, legend_below: bool = False, subtitle: str | None = None, **extra: Any
+) -> dict[str, Any]:
     """Title, fonts, white background, legend under the title (or under the plot, for narrow figures
-    whose legend would wrap into the title): the common part of every teaching figure."""
+    whose legend would wrap into the title): the common part of every teaching figure.
+
+    A `subtitle` goes under the title in body type (plotly's own title.subtitle, which plotly places
+    under the title's line; a title of two lines joined by <br> lost its first line above the figure's
+    top). A title with its detail on one line ran past a figure ~400 px wide.
+    """
     layout: dict[str, Any] = {
         "title": {
             "text": title,
@@ -45,6 +52,8 @@ def base_layout(title: str, height: int, legend_below: bool = False, **extra: An
         },
         "hoverlabel": {"font": {"size": FONT_SIZE}},
     }
+    if subtitle:
+        layout["title"]["subtitle"] = {"text": subtitle, "font": {"size": FONT_SIZE}}
     if legend_below:
         layout["legend"].update({"y": -0.12, "yanchor": "top"})
         layout["margin"] = {"l": 70, "r": 20, "t": 70, "b": 160}

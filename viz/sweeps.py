@@ -19,6 +19,7 @@ from viz.lecture import axis, base_layout
 
 CLICK_GRID_MAX = 64
 HEATMAP_HEIGHT = 560
+SUBTITLE_ROOM = 30  # px a subtitle's line takes above the plot
 DIVERGED_COLOR = "#000000"
 NOT_REACHED_COLOR = "#E8E8E8"
 BASIN_COLORS = ("#88CCEE", "#DDCC77", "#117733", "#CC6677", "#AA4499", "#44AA99", "#999933", "#882255")
@@ -143,6 +144,7 @@ def heatmap_figure(
     y_scale: str,
     title: str,
     z_range: tuple[float, float] | None = None,
+    subtitle: str | None = None,
 ) -> dict[str, Any]:
     """One optimizer's grid: the metric per (lr, y) cell, diverged cells black, cells that never reached
     the minimum light grey; an invisible click grid whose customdata is (lr, y)."""
@@ -188,6 +190,7 @@ def heatmap_figure(
     layout = base_layout(
         title,
         HEATMAP_HEIGHT,
+        subtitle=subtitle,
         xaxis=axis(
             PARAMETER_LABELS.get(x_parameter, x_parameter),
             range=cell_edges(x),
@@ -200,7 +203,9 @@ def heatmap_figure(
         ),
         annotations=[_footnote(counts)],
     )
-    layout["margin"] = {"l": 90, "r": 30, "t": 70, "b": 140}
+    # Room at the top for the title and its subtitle (the metric)
+    layout["margin"] = {"l": 90, "r": 30, "t": 70 + SUBTITLE_ROOM if subtitle else 70, "b": 140}
+    layout["height"] = HEATMAP_HEIGHT + (SUBTITLE_ROOM if subtitle else 0)
     return {"data": traces, "layout": layout}
 
 

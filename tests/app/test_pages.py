@@ -88,7 +88,7 @@ def test_denominators_scrubber_drives_every_figure_and_comes_from_the_link():
     assert at.session_state["surface"] == "abs"
     assert at.slider(key="den_t").value == 12
     assert chart_titled(at, "|x| + |y|: after step 12")
-    series = chart_titled(at, "Inside the denominators, per axis (cursor at step t = 12)")
+    series = chart_titled(at, "Inside the denominators, per axis (t = 12)")
     assert {shape["x0"] for shape in series["layout"]["shapes"]} == {12}
     assert "**:blue[m_t (first moment)]**" in texts(at)
     at.slider(key="den_t").set_value(150).run()
@@ -137,7 +137,7 @@ def test_regions_defaults_fill_table_one():
     at = open_page("regions")
     no_traceback(at)
     assert at.title[0].value == "The three regions"
-    bars = chart_titled(at, "Ideal step against the steps actually taken")
+    bars = chart_titled(at, "Ideal step against the steps taken")
     assert [t["name"] for t in bars["data"]][1:] == ["SGD", "Adam", "AdaBelief"]
     body = texts(at)
     assert "23 of 24 cells agree with the paper" in body
@@ -147,7 +147,7 @@ def test_regions_defaults_fill_table_one():
 def test_regions_follow_the_controls_and_a_huge_lr():
     at = open_page("regions", {"reg_lr": "1", "reg_valley": "5.02"})
     no_traceback(at)
-    bars = chart_titled(at, "Ideal step against the steps actually taken")
+    bars = chart_titled(at, "Ideal step against the steps taken")
     sgd = next(t for t in bars["data"] if t["name"] == "SGD")
     assert sgd["y"][1] > 0.1  # one step of about 4 throws it out of the valley, then it crawls
     assert "left at step 1" in texts(at)
@@ -189,8 +189,8 @@ def test_algorithms_demo_edge_cases(query):
 def test_sweeps_defaults_show_one_heatmap_per_optimizer():
     at = open_page("sweeps", {"steps": "100", "sw_res": "8"})
     no_traceback(at)
-    titles = [c["layout"]["title"]["text"] for c in charts(at)]
-    assert titles == ["Adam: steps to reach the minimum", "AdaBelief: steps to reach the minimum"]
+    titles = [(c["layout"]["title"]["text"], c["layout"]["title"]["subtitle"]["text"]) for c in charts(at)]
+    assert titles == [("Adam", "steps to reach the minimum"), ("AdaBelief", "steps to reach the minimum")]
     heatmap = charts(at)[0]
     assert decode(heatmap["data"][2]["z"]).shape == (8, 8)
     assert "numpy on the CPU" in texts(at)

@@ -377,35 +377,52 @@ def settled_fingerprint(page: Page, quiet_ms: int = 600, timeout_ms: int = 20_00
     return current
 
 
-# Axis tick labels and titles that something else drawn in the same figure covers (a caption, a button, a
-# legend entry, the title): each as "figure k: 'label' under 'the other text'". Boxes that only touch (up to
-# 1 px) do not count.
-COVERED_AXIS_LABELS_JS = """() => {
+# Texts of a figure that clash, each as "figure k: what": an axis's tick label or title under a caption, a
+# button, a legend entry or the figure's title; the title or its subtitle on a legend entry or reaching into
+# the plot area; a title, caption or legend entry past the figure's left or right edge (plotly cuts it off
+# there). Boxes that only touch (up to 1 px) do not count.
+FIGURE_TEXT_CLASHES_JS = """() => {
     const box = (element) => {
         const rect = element.getBoundingClientRect();
         return rect.width && rect.height ? rect : null;
     };
     const overlap = (a, b) =>
         a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
-    const covered = [];
+    const text = (element) => `'${element.textContent.slice(0, 50)}'`;
+    const clashes = [];
+    const clash = (k, what) => clashes.push(`figure ${k}: ${what}`);
     document.querySelectorAll('.js-plotly-plot').forEach((plot, k) => {
-        const labels = plot.querySelectorAll(
-            '.xtick text, .ytick text, [class*=xtitle] text, [class*=ytitle] text');
-        const others = plot.querySelectorAll('.annotation-text-g, .updatemenu-button, .legendtext, .gtitle');
+        const figure = plot.getBoundingClientRect();
+        const all = (selector) => [...plot.querySelectorAll(selector)].filter(box);
+        const labels = all('.xtick text, .ytick text, [class*=xtitle] text, [class*=ytitle] text');
+        const titles = all('.gtitle, .gtitle-subtitle');
+        const legend = all('.legendtext');
+        const captions = all('.annotation-text-g');
+        const others = [...captions, ...all('.updatemenu-button'), ...legend, ...titles];
         for (const label of labels) {
             for (const other of others) {
-                const a = box(label), b = box(other);
-                if (a && b && overlap(a, b)) {
-                    const what = other.textContent.slice(0, 40);
-                    covered.push(`figure ${k}: '${label.textContent}' under '${what}'`);
-                }
+                if (overlap(box(label), box(other))) clash(k, `${text(label)} under ${text(other)}`);
+            }
+        }
+        const plotTop = figure.top + plot._fullLayout._size.t;
+        for (const title of titles) {
+            for (const entry of legend) {
+                if (overlap(box(title), box(entry))) clash(k, `${text(title)} on ${text(entry)}`);
+            }
+            if (box(title).bottom > plotTop + 1) clash(k, `${text(title)} into the plot area`);
+        }
+        for (const element of [...titles, ...captions, ...legend]) {
+            const edges = box(element);
+            if (edges.left < figure.left - 1 || edges.right > figure.right + 1) {
+                const [left, right] = [edges.left - figure.left, edges.right - figure.left].map(Math.round);
+                clash(k, `${text(element)} at ${left}..${right} px of ${Math.round(figure.width)}`);
             }
         }
     });
-    return covered;
+    return clashes;
 }"""
 
 
-def covered_axis_labels(page: Page) -> list[str]:
-    """What COVERED_AXIS_LABELS_JS finds on the page's figures; an empty list when every label is clear."""
-    return page.evaluate(COVERED_AXIS_LABELS_JS)
+def figure_text_clashes(page: Page) -> list[str]:
+    """What FIGURE_TEXT_CLASHES_JS finds on the page's figures; an empty list when every text is clear."""
+    return page.evaluate(FIGURE_TEXT_CLASHES_JS)

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from tests.e2e.helpers import (
     ARTIFACTS_DIR,
     assert_no_exception,
-    covered_axis_labels,
     figure_fingerprint,
+    figure_text_clashes,
     open_page,
     open_url,
     wait_for_app_idle,
@@ -388,7 +388,7 @@ def test_the_exported_figure_keeps_its_controls_clear_of_the_axis_labels(page: P
         "document.querySelector('.js-plotly-plot') && document.querySelector('.legendtext')"
     )
     assert page.locator(".legendtext").count() == 10  # the minimum, the start and the eight runs
-    assert covered_axis_labels(page) == []
+    assert figure_text_clashes(page) == []
     boxes = page.evaluate(
         "() => ['.updatemenu-container', '.slider-container'].map((selector) => {"
         " const box = document.querySelector(selector).getBoundingClientRect();"

@@ -11,9 +11,10 @@ At 1024 px the main area is narrow (ui/narrow_layout.py): the playground's curve
 go under their maps, the algorithms table puts each row's label above its formulas, and wide tables are
 set compactly. The layout tests check that each switches at the narrow width and only there.
 
-A lecturer closes the sidebar to give the figures the room: the playground's live figures (ui/live_plotly.js)
-must then be drawn again at their column's new width, which plotly's own `responsive` does only when the
-window changes size.
+Each figure's texts (axis labels, captions, buttons, legend, title) must keep clear of one another and
+inside the figure. A lecturer closes the sidebar to give the figures the room: the playground's live
+figures (ui/live_plotly.js) must then be drawn again at their column's new width, which plotly's own
+`responsive` does only when the window changes size.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ import pytest
 
 from tests.e2e.helpers import (
     assert_no_exception,
-    covered_axis_labels,
     discover_pages,
+    figure_text_clashes,
     open_page,
     wait_for_figures,
 )
@@ -84,23 +85,34 @@ def test_no_formula_or_table_is_cut_off_on_a_projector(
 
 @pytest.mark.parametrize("width", list(PROJECTORS))
 @pytest.mark.parametrize("url_path", [app_page.url_path for app_page in discover_pages()])
-def test_no_caption_button_or_legend_covers_an_axis_label_on_a_projector(
+def test_no_figure_text_is_covered_or_cut_off_on_a_projector(
     page: Page, base_url: str, url_path: str, width: str
 ) -> None:
-    """A figure's own captions, buttons, legend and title keep clear of its axes' tick labels and titles,
-    at either width: plotly places them at fractions of the plot area, whose size the width and the legend's
-    rows change (the playground's Play buttons covered its map's "x" at every width before)."""
+    """A figure's axis labels, captions, buttons, legend and title keep clear of one another and inside
+    the figure, at either width. plotly places captions and buttons at fractions of the plot area, whose
+    size the width and the legend's rows change, and cuts a title off at the figure's edge: before, the
+    playground's Play buttons covered its map's "x" at every width, and at 1024 px eight titles ran past
+    their figures (the sweeps' heatmaps were 81 px wide side by side)."""
     open_on_projector(page, base_url, width, url_path)
-    covered = covered_axis_labels(page)
-    assert not covered, f"axis labels covered at {width} px:\n" + "\n".join(covered)
+    clashes = figure_text_clashes(page)
+    assert not clashes, f"figure texts covered or cut off at {width} px:\n" + "\n".join(clashes)
 
 
 @pytest.mark.parametrize(("width", "stacked"), [("1280", False), ("1024", True)])
-@pytest.mark.parametrize(("url_path", "key"), [("", "race"), ("denominators", "den_map_inspector")])
+@pytest.mark.parametrize(
+    ("url_path", "key"),
+    [
+        ("", "race"),
+        ("denominators", "den_map_inspector"),
+        ("algorithms", "alg_directions"),
+        ("sweeps", "sw_heatmaps"),
+    ],
+)
 def test_map_and_its_neighbour_stack_only_on_a_narrow_screen(
     page: Page, base_url: str, url_path: str, key: str, width: str, stacked: bool
 ) -> None:
-    """The playground's curves and the step inspector go under their maps at 1024 px, not at 1280."""
+    """The playground's curves, the step inspector, the algorithms page's compass and the second sweep
+    heatmap go under their neighbours at 1024 px, not at 1280."""
     open_on_projector(page, base_url, width, url_path)
     map_top, neighbour_top = page.evaluate(COLUMN_TOPS, key)
     assert (neighbour_top > map_top + 100) is stacked, (map_top, neighbour_top)

@@ -115,7 +115,7 @@ def test_time_series_cursor_follows_the_step_and_sgd_has_no_denominator(abs_runs
     adam_x = next(t for t in denominator_traces if t["name"] == "Adam (lr=0.01)" and t["xaxis"] == "x")
     np.testing.assert_allclose(decode(adam_x["y"]), runs[0][0].denom[:, 0], rtol=1e-6)
     bold = [a["text"] for a in first["layout"]["annotations"] if a["text"].startswith("<b>")]
-    assert bold and all("denominator" in text for text in bold)
+    assert bold and all(text.startswith("<b>√v̂_t or √ŝ_t, axis ") for text in bold)  # the focused row
     valid(viz_denominators.spread_figure(pictures, 10))
 
 
