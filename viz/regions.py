@@ -22,6 +22,7 @@ IDEAL_COLOR = "#555555"
 REGION_FILLS = ("rgba(0, 0, 0, 0.06)", "rgba(0, 0, 0, 0.13)", "rgba(0, 0, 0, 0.06)")
 CURVE_HEIGHT = 520
 BARS_HEIGHT = 520
+BARS_LEGEND_ROOM = 30  # px more above the bars than base_layout's top margin: two legend rows
 CATEGORY_LINE = 18  # characters a line of a region's label under its bars
 
 
@@ -159,9 +160,9 @@ def steps_figure(studies: Sequence[Any]) -> dict[str, Any]:
         )
     layout = base_layout(
         "Ideal step against the steps taken (mean, log scale)",
-        BARS_HEIGHT + 30,
+        BARS_HEIGHT + BARS_LEGEND_ROOM,
         # On a 564-pixel figure the legend takes two rows, up to the title
-        margin={"l": 90, "r": 30, "t": 160, "b": 70},
+        margin={"l": 90, "r": 30, "t": 130 + BARS_LEGEND_ROOM, "b": 70},
         barmode="group",
         uniformtext={"minsize": 14, "mode": "hide"},
         xaxis=axis("", showgrid=False),

@@ -187,9 +187,10 @@ def heatmap_figure(
         f"{int((outcome.steps_to_tolerance >= 0).sum())} reached, {int(diverged.sum())} diverged "
         f"(black), of {diverged.size}"
     )
+    top_room = SUBTITLE_ROOM if subtitle else 0  # for the subtitle (the metric) under the title
     layout = base_layout(
         title,
-        HEATMAP_HEIGHT,
+        HEATMAP_HEIGHT + top_room,
         subtitle=subtitle,
         xaxis=axis(
             PARAMETER_LABELS.get(x_parameter, x_parameter),
@@ -203,9 +204,7 @@ def heatmap_figure(
         ),
         annotations=[_footnote(counts)],
     )
-    # Room at the top for the title and its subtitle (the metric)
-    layout["margin"] = {"l": 90, "r": 30, "t": 70 + SUBTITLE_ROOM if subtitle else 70, "b": 140}
-    layout["height"] = HEATMAP_HEIGHT + (SUBTITLE_ROOM if subtitle else 0)
+    layout["margin"] = {"l": 90, "r": 30, "t": 70 + top_room, "b": 140}
     return {"data": traces, "layout": layout}
 
 

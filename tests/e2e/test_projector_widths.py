@@ -157,6 +157,13 @@ def live_figures_fit_their_columns(page: Page) -> list[list[float]]:
     return page.evaluate(LIVE_FIGURE_WIDTHS)
 
 
+def wait_for_columns_to_change(page: Page, before: list[list[float]]) -> None:
+    """Wait until some live figure's element is no longer as wide as in `before` (LIVE_FIGURE_WIDTHS's)."""
+    page.wait_for_function(
+        f"(before) => ({LIVE_FIGURE_WIDTHS})().some(([column], k) => column !== before[k][0])", arg=before
+    )
+
+
 def close_sidebar(page: Page) -> None:
     page.hover('[data-testid="stSidebarHeader"]')  # the button shows on hover
     page.locator('[data-testid="stSidebarCollapseButton"] button').click()
@@ -176,16 +183,10 @@ def test_the_playground_figures_follow_their_columns_when_the_sidebar_closes_and
     with_sidebar = live_figures_fit_their_columns(page)
     assert len(with_sidebar) == 2, with_sidebar  # the map and the curves
     close_sidebar(page)
-    page.wait_for_function(
-        f"(before) => ({LIVE_FIGURE_WIDTHS})().some(([column], k) => column !== before[k][0])",
-        arg=with_sidebar,
-    )
+    wait_for_columns_to_change(page, with_sidebar)
     without_sidebar = live_figures_fit_their_columns(page)
     assert [drawn for _, drawn in without_sidebar] != [drawn for _, drawn in with_sidebar]
     open_sidebar(page)
-    page.wait_for_function(
-        f"(before) => ({LIVE_FIGURE_WIDTHS})().some(([column], k) => column !== before[k][0])",
-        arg=without_sidebar,
-    )
+    wait_for_columns_to_change(page, without_sidebar)
     assert live_figures_fit_their_columns(page) == with_sidebar
     assert_no_exception(page)
